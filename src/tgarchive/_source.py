@@ -1,0 +1,327 @@
+"""Turning what the user passed (path, folder, zip, bytes, file object) into a :class:`Source`.
+
+Parsers never open files themselves: they get a :class:`Source`, which can be opened as many
+times as needed and which knows the folder (or zip directory) it sits in, so that a parser can
+reach sibling files (``messages2.html``) without ever leaving the export.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO, Any, BinaryIO
+
+from .errors import TgArchiveError, UnsafePathError
+
+__all__ = ["Container", "Source", "SourceLike", "open_source", "resolve_inside"]
+
+SourceLike = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO | IO[bytes]
+"""What :func:`tgarchive.load` accepts: a path (file, export folder or ``.zip``), the raw
+bytes of an export file, or a binary file object."""
+
+HEAD_SIZE = 8192
+"""How many bytes format detection looks at."""
+
+#: Files that start an export, in the order they are preferred inside a folder or zip.
+PREFERRED_ENTRY_NAMES = ("result.json", "messages.html", "messages1.html", "index.html")
+
+_SPOOL_LIMIT = 32 * 1024 * 1024
+
+
+def _check_relative(relative: str) -> str:
+    """Normalise an export-relative path, refusing anything that could leave the export."""
+    if not relative or "\x00" in relative:
+        raise UnsafePathError(f"not a usable relative path: {relative!r}")
+    posix = relative.replace("\\", "/")
+    if posix.startswith("/") or (len(posix) > 1 and posix[1] == ":"):
+        raise UnsafePathError(f"absolute path in export: {relative!r}")
+    parts = PurePosixPath(posix).parts
+    if any(part == ".." for part in parts):
+        raise UnsafePathError(f"path leaves the export folder: {relative!r}")
+    return posixpath.normpath(posix)
+
+
+class Container:
+    """A folder-like place holding an export's files: a directory or a directory in a zip."""
+
+    name: str
+
+    def list(self) -> list[str]:
+        """Names (relative, ``/``-separated) of the files directly in this container."""
+        raise NotImplementedError
+
+    def open(self, relative: str) -> BinaryIO:
+        """Open a file of the container for binary reading, refusing unsafe paths."""
+        raise NotImplementedError
+
+    def exists(self, relative: str) -> bool:
+        raise NotImplementedError
+
+    def display(self, relative: str) -> str:
+        return f"{self.name}/{relative}"
+
+
+class DirectoryContainer(Container):
+    def __init__(self, path: Path) -> None:
+        self.path = path.resolve()
+        self.name = str(path)
+
+    def list(self) -> list[str]:
+        return sorted(p.name for p in self.path.iterdir() if p.is_file())
+
+    def _path(self, relative: str) -> Path:
+        rel = _check_relative(relative)
+        target = (self.path / rel).resolve()
+        if target != self.path and self.path not in target.parents:
+            raise UnsafePathError(f"path leaves the export folder: {relative!r}")
+        return target
+
+    def open(self, relative: str) -> BinaryIO:
+        return self._path(relative).open("rb")
+
+    def exists(self, relative: str) -> bool:
+        try:
+            return self._path(relative).is_file()
+        except UnsafePathError:
+            return False
+
+
+class ZipContainer(Container):
+    def __init__(self, path: Path, zf: zipfile.ZipFile, prefix: str) -> None:
+        self.path = path
+        self.zf = zf
+        self.prefix = prefix  # "" or "ChatExport_2026-11-29/"
+        self.name = f"{path}!{prefix.rstrip('/')}" if prefix else f"{path}!"
+
+    def list(self) -> list[str]:
+        out = []
+        for info in self.zf.infolist():
+            name = info.filename
+            if info.is_dir() or not name.startswith(self.prefix):
+                continue
+            rest = name[len(self.prefix) :]
+            if "/" not in rest:
+                out.append(rest)
+        return sorted(out)
+
+    def open(self, relative: str) -> BinaryIO:
+        member = self.prefix + _check_relative(relative)
+        try:
+            return self.zf.open(member)  # type: ignore[return-value]
+        except KeyError:
+            raise FileNotFoundError(f"{self.display(relative)}: no such member") from None
+
+    def exists(self, relative: str) -> bool:
+        try:
+            member = self.prefix + _check_relative(relative)
+        except UnsafePathError:
+            return False
+        return member in self.zf.NameToInfo
+
+    def display(self, relative: str) -> str:
+        return f"{self.path}!{self.prefix}{relative}"
+
+
+@dataclass
+class Source:
+    """One input file, re-openable, with the container it lives in (if any).
+
+    ``name`` is what errors show; ``filename`` is the base name used for sniffing; ``root``
+    is the string form of the export's root that :meth:`tgarchive.Archive.resolve` uses.
+    """
+
+    name: str
+    filename: str | None
+    opener: Callable[[], BinaryIO]
+    container: Container | None = None
+    member: str | None = None
+    root: str | None = None
+    closers: list[Callable[[], object]] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Release what opening the source took (an open zip, a spooled stream copy)."""
+        while self.closers:
+            self.closers.pop()()
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def open(self) -> BinaryIO:
+        """A fresh binary stream positioned at the start of the file."""
+        return self.opener()
+
+    def head(self, size: int = HEAD_SIZE) -> bytes:
+        """The first ``size`` bytes, for format detection."""
+        with self.open() as fh:
+            return fh.read(size)
+
+
+def _zip_source(path: Path, entry: str | None, pick: Callable[[Source], bool]) -> Source:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise TgArchiveError(f"{path}: not a readable zip file ({exc})") from exc
+    names = [i.filename for i in zf.infolist() if not i.is_dir()]
+    try:
+        for name in names:
+            # We never extract, but refuse archives whose members would escape if someone did.
+            _check_relative(name)
+    except UnsafePathError:
+        zf.close()
+        raise
+    if entry is not None:
+        candidates = [entry]
+    else:
+        candidates = sorted(
+            names, key=lambda n: (n.count("/"), _entry_rank(posixpath.basename(n)), n)
+        )
+    for name in candidates:
+        prefix = name.rsplit("/", 1)[0] + "/" if "/" in name else ""
+        container = ZipContainer(path, zf, prefix)
+        base = posixpath.basename(name)
+        src = Source(
+            name=container.display(base),
+            filename=base,
+            opener=lambda c=container, b=base: c.open(b),  # type: ignore[misc]
+            container=container,
+            member=base,
+            root=f"{path}!{prefix}",
+        )
+        if pick(src):
+            src.closers.append(zf.close)
+            return src
+    zf.close()
+    raise TgArchiveError(f"{path}: the zip holds no file that looks like a Telegram export")
+
+
+def _entry_rank(name: str) -> int:
+    try:
+        return PREFERRED_ENTRY_NAMES.index(name)
+    except ValueError:
+        return len(PREFERRED_ENTRY_NAMES)
+
+
+def _folder_candidates(folder: Path) -> Iterable[Path]:
+    files = sorted(
+        (p for p in folder.iterdir() if p.is_file()), key=lambda p: (_entry_rank(p.name), p.name)
+    )
+    yield from files
+    # A folder holding exactly one export folder (an unzipped download, say).
+    subdirs = [p for p in sorted(folder.iterdir()) if p.is_dir()]
+    if len(subdirs) == 1:
+        yield from _folder_candidates(subdirs[0])
+
+
+def open_source(source: SourceLike, pick: Callable[[Source], bool]) -> Source:
+    """Make a :class:`Source` of what the user passed.
+
+    ``pick`` says whether a candidate file is an export file (it sniffs the head); it chooses
+    among the files of a folder or a zip, preferring ``result.json`` over ``messages.html``.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        return Source(name="<bytes>", filename=None, opener=lambda: io.BytesIO(data))
+    if isinstance(source, str | os.PathLike):
+        path = Path(os.fspath(source)).expanduser()
+        if path.is_dir():
+            for candidate in _folder_candidates(path):
+                src = _file_source(candidate)
+                if pick(src):
+                    return src
+            raise TgArchiveError(f"{path}: no file in this folder looks like a Telegram export")
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such file or folder")
+        if zipfile.is_zipfile(path):
+            return _zip_source(path, None, pick)
+        return _file_source(path)
+    if hasattr(source, "read"):
+        return _stream_source(source)
+    raise TypeError(
+        f"cannot load a {type(source).__name__}: pass a path, bytes or a binary file object"
+    )
+
+
+def _file_source(path: Path) -> Source:
+    container = DirectoryContainer(path.parent)
+    return Source(
+        name=str(path),
+        filename=path.name,
+        opener=lambda: path.open("rb"),
+        container=container,
+        member=path.name,
+        root=str(container.path),
+    )
+
+
+def _stream_source(fh: Any) -> Source:
+    name = getattr(fh, "name", None)
+    label = str(name) if isinstance(name, str) else "<stream>"
+    filename = os.path.basename(label) if isinstance(name, str) else None
+    try:
+        start = fh.tell()
+        fh.seek(start)
+        seekable = True
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        seekable = False
+    if seekable:
+
+        def reopen() -> BinaryIO:
+            fh.seek(start)
+            return _NoClose(fh)  # type: ignore[return-value]  # a binary stream
+
+        return Source(name=label, filename=filename, opener=reopen)
+    # Closed by Source.close(), after parsing: a with-block cannot span the parse.
+    spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_LIMIT)  # noqa: SIM115
+    while chunk := fh.read(1 << 20):
+        if isinstance(chunk, str):
+            raise TypeError("the file object is open in text mode; open it with 'rb'")
+        spool.write(chunk)
+
+    def reopen_spool() -> BinaryIO:
+        spool.seek(0)
+        return _NoClose(spool)  # type: ignore[return-value]  # a binary stream
+
+    return Source(name=label, filename=filename, opener=reopen_spool, closers=[spool.close])
+
+
+class _NoClose(io.RawIOBase):
+    """A view of a caller's file object that does not close it."""
+
+    def __init__(self, fh: Any) -> None:
+        self._fh = fh
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data: bytes = self._fh.read(size)
+        if isinstance(data, str):
+            raise TypeError("the file object is open in text mode; open it with 'rb'")
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def resolve_inside(root: str, relative: str) -> Path | zipfile.Path:
+    """The file ``relative`` names inside the export rooted at ``root``; never outside it."""
+    rel = _check_relative(relative)
+    if "!" in root and root.split("!", 1)[0].lower().endswith(".zip"):
+        zpath, prefix = root.split("!", 1)
+        return zipfile.Path(zpath, at=prefix + rel)
+    base = Path(root).resolve()
+    target = (base / rel).resolve()
+    if target != base and base not in target.parents:
+        raise UnsafePathError(f"path leaves the export folder: {relative!r}")
+    return target

@@ -1,0 +1,131 @@
+"""Exceptions and warnings raised by tgarchive.
+
+Everything tgarchive raises on purpose derives from :class:`TgArchiveError`, so one
+``except tgarchive.TgArchiveError`` catches every problem with the input::
+
+    TgArchiveError(Exception)
+    ├── UnknownFormatError          no parser claimed the input (or the format name is unknown)
+    ├── ParseError(ValueError)      the input breaks its format; ``.location`` says where
+    ├── UnsafePathError(ValueError) a path in the export points outside the export
+    └── PluginError                 a parser plugin broke the parser contract
+
+    TgArchiveWarning(UserWarning)
+    ├── ParseWarning                lenient mode: a problem was recorded and parsing went on
+    └── PluginWarning               a registered parser plugin could not be loaded
+
+In lenient mode (``strict=False``, the default of :func:`tgarchive.load`) a problem does not
+raise: it becomes a :class:`ParseIssue` on ``archive.issues``, a :class:`ParseWarning` is
+emitted, and every other post is kept. With ``strict=True`` the first problem raises
+:class:`ParseError`.
+
+Example::
+
+    >>> import tgarchive
+    >>> try:
+    ...     tgarchive.load(b'{"name": "x", "type": "public_channel", "id": 1, "messages": [{"id": "a"}]}',
+    ...                    strict=True)
+    ... except tgarchive.ParseError as exc:
+    ...     print(exc.location.message_index, exc.reason)
+    0 message 'id' must be an integer, got 'a'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "ParseError",
+    "ParseIssue",
+    "ParseWarning",
+    "PluginError",
+    "PluginWarning",
+    "SourceLocation",
+    "TgArchiveError",
+    "TgArchiveWarning",
+    "UnknownFormatError",
+    "UnsafePathError",
+]
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where in the input a problem was found. Every part is optional.
+
+    ``file`` is the file name (inside a zip: ``archive.zip!result.json``), ``line`` is 1-based,
+    ``message_id`` the id of the message being read, ``message_index`` its 0-based position
+    in its chat (useful when the id itself is what is broken).
+    """
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    message_id: int | None = None
+    message_index: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        text = ":".join(parts)
+        if self.message_id is not None:
+            text += f" [message {self.message_id}]"
+        elif self.message_index is not None:
+            text += f" [message #{self.message_index}]"
+        return text
+
+
+class TgArchiveError(Exception):
+    """Base class of every error tgarchive raises on purpose."""
+
+
+class UnknownFormatError(TgArchiveError):
+    """No registered parser recognised the input, or ``format=`` names no parser."""
+
+
+class ParseError(TgArchiveError, ValueError):
+    """The input does not follow its format.
+
+    ``location`` (a :class:`SourceLocation`) and ``reason`` are data, so callers can report
+    them however they like; ``str(exc)`` renders ``file:line [message id] reason``.
+    """
+
+    def __init__(self, reason: str, location: SourceLocation | None = None) -> None:
+        self.reason = reason
+        self.location = location or SourceLocation()
+        super().__init__(f"{self.location}: {reason}")
+
+    def __reduce__(self) -> tuple[type[ParseError], tuple[str, SourceLocation]]:
+        return (type(self), (self.reason, self.location))
+
+
+class UnsafePathError(TgArchiveError, ValueError):
+    """A file reference in the export would leave the export's folder (``../``, absolute)."""
+
+
+class PluginError(TgArchiveError):
+    """A parser plugin does not follow the :class:`tgarchive.parsers.Parser` contract."""
+
+
+class TgArchiveWarning(UserWarning):
+    """Base class of tgarchive's warnings."""
+
+
+class ParseWarning(TgArchiveWarning):
+    """Lenient mode recorded a problem (see ``archive.issues``) and went on."""
+
+
+class PluginWarning(TgArchiveWarning):
+    """A parser registered under the ``tgarchive.parsers`` entry point failed to load."""
+
+
+@dataclass(frozen=True)
+class ParseIssue:
+    """A problem recorded in lenient mode: where, what, and what was done about it."""
+
+    location: SourceLocation
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}"

@@ -1,0 +1,454 @@
+"""Streaming the structure of a Telegram Desktop ``result.json``, one message at a time.
+
+Two scanners produce the same event stream:
+
+* :func:`scan_indented`, the fast path. Telegram Desktop writes its JSON by hand with one space
+  of indentation per level, every container opening at the end of a line and closing on a line
+  of its own at its opening's indentation, and no raw newline inside strings. So the end of a
+  message is the next line that starts with the message's indentation followed by ``}``: one
+  ``bytes.find`` instead of a tokenizer. Each message's bytes are then parsed by orjson.
+  The file is read in 1 MiB chunks; memory stays flat whatever the export's size.
+* :func:`scan_any`, the fallback for any other layout (minified, re-indented files), on ijson's
+  event stream. Slower, still streaming.
+
+Telegram's writer also emits ``\\xHH`` escapes for control bytes, which no JSON parser accepts;
+both scanners rewrite them to ``\\u00HH``. Duplicate keys (``send_webview_data`` service
+messages write ``"text"`` twice) are kept: the message's dict then carries ``dups``, the earlier
+values in order.
+
+Events are tuples whose first item is one of the constants below.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
+
+import orjson
+
+__all__ = [
+    "CHAT_BEGIN",
+    "CHAT_END",
+    "MEMBER",
+    "MESSAGE",
+    "MESSAGES_BEGIN",
+    "MESSAGES_END",
+    "SECTION_BEGIN",
+    "SECTION_END",
+    "JsonScanError",
+    "fix_escapes",
+    "is_indented_layout",
+    "scan_any",
+    "scan_indented",
+]
+
+MEMBER = 0  # (MEMBER, scope, key, value, line)        scope: "root" | "section" | "chat"
+MESSAGES_BEGIN = 1  # (MESSAGES_BEGIN, scope, None, None, line)
+MESSAGE = 2  # (MESSAGE, scope, index, raw, line)
+MESSAGES_END = 3
+SECTION_BEGIN = 4  # (SECTION_BEGIN, "root", key, None, line)   chats / left_chats
+SECTION_END = 5
+CHAT_BEGIN = 6  # (CHAT_BEGIN, "section", index, None, line)
+CHAT_END = 7
+
+Event = tuple[int, str, Any, Any, int | None]
+
+_CHUNK = 1 << 20
+_SECTIONS = ("chats", "left_chats")
+_X_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\x([0-9A-Fa-f]{2})")
+
+
+class JsonScanError(ValueError):
+    """The JSON could not be read; ``line`` (1-based) and ``index`` say where, when known."""
+
+    def __init__(self, reason: str, line: int | None = None, index: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.index = index
+
+
+class DupDict(dict[str, Any]):
+    """A JSON object that had duplicate keys; ``dups`` holds the earlier ``(key, value)``s."""
+
+    dups: list[tuple[str, Any]]
+
+
+def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    dups: list[tuple[str, Any]] = []
+    for key, value in pairs:
+        if key in result:
+            dups.append((key, result[key]))
+        result[key] = value
+    if not dups:
+        return result
+    dd = DupDict(result)
+    dd.dups = dups
+    return dd
+
+
+def fix_escapes(data: bytes) -> bytes:
+    r"""Rewrite Telegram's invalid ``\xHH`` string escapes as ``\u00HH`` (escaped ``\\x`` kept)."""
+    return _X_ESCAPE.sub(rb"\1\\u00\2", data)
+
+
+def loads(data: bytes, *, pairs: bool = False) -> Any:
+    """Parse one JSON value with orjson, repairing ``\\xHH`` escapes and duplicate keys."""
+    if not pairs:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    fixed = fix_escapes(data) if b"\\x" in data else data
+    if not pairs:
+        try:
+            return orjson.loads(fixed)
+        except orjson.JSONDecodeError:
+            pass
+    # The standard library accepts what orjson refuses on purpose (lone surrogates, NaN) and
+    # lets us see duplicate keys.
+    try:
+        return json.loads(fixed.decode("utf-8"), object_pairs_hook=_pairs_hook)
+    except UnicodeDecodeError as exc:
+        raise JsonScanError(f"invalid UTF-8 at byte {exc.start} of this value") from exc
+    except json.JSONDecodeError as exc:
+        raise JsonScanError(f"invalid JSON: {exc.msg} (line {exc.lineno} col {exc.colno})") from exc
+
+
+def is_indented_layout(head: bytes) -> bool:
+    """Whether ``head`` starts the way Telegram Desktop (and ``json.dump(indent=1)``) writes."""
+    head = head.lstrip(b"\xef\xbb\xbf")
+    return head.startswith((b'{\n "', b'{\r\n "'))
+
+
+class _Reader:
+    """A chunked byte buffer with line-oriented helpers and line counting."""
+
+    __slots__ = ("buf", "eof", "line", "pos", "stream")
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.buf = b""
+        self.pos = 0
+        self.eof = False
+        self.line = 1
+
+    def fill(self) -> int:
+        """Read more; returns how far existing offsets moved left (-1 at end of input)."""
+        if self.eof:
+            return -1
+        chunk = self.stream.read(_CHUNK)
+        if not chunk:
+            self.eof = True
+            return -1
+        shift = self.pos
+        self.buf = self.buf[self.pos :] + chunk
+        self.pos = 0
+        return shift
+
+    def readline(self) -> bytes | None:
+        while True:
+            i = self.buf.find(b"\n", self.pos)
+            if i >= 0:
+                line = self.buf[self.pos : i]
+                self.pos = i + 1
+                self.line += 1
+                return line.rstrip(b"\r")
+            if self.fill() < 0:
+                if self.pos < len(self.buf):
+                    line = self.buf[self.pos :]
+                    self.pos = len(self.buf)
+                    return line.rstrip(b"\r")
+                return None
+
+    def peek_startswith(self, prefix: bytes) -> bool:
+        while len(self.buf) - self.pos < len(prefix) and self.fill() >= 0:
+            pass
+        return self.buf.startswith(prefix, self.pos)
+
+    def block(self, close: bytes, start_line: int) -> bytes:
+        """Bytes from ``pos`` through the next line starting with ``close`` (``close`` begins
+        with a newline); ``pos`` moves past that line."""
+        search = self.pos
+        while True:
+            i = self.buf.find(close, search)
+            if i >= 0:
+                end = i + len(close)
+                # The closing line may only go on with "," and the line break.
+                while end + 2 > len(self.buf) and not self.eof:
+                    shift = self.fill()
+                    if shift < 0:
+                        break
+                    i -= shift
+                    end -= shift
+                tail = self.buf[end : end + 2]
+                if tail[:1] in (b"", b"\n", b"\r") or tail in (b",\n", b",\r") or tail == b",":
+                    data = self.buf[self.pos : end]
+                    self.pos = end
+                    nl = self.buf.find(b"\n", self.pos)
+                    self.pos = len(self.buf) if nl < 0 else nl + 1
+                    self.line += data.count(b"\n") + (0 if nl < 0 else 1)
+                    return data
+                search = i + 1
+                continue
+            keep = max(self.pos, len(self.buf) - len(close))
+            shift = self.fill()
+            if shift < 0:
+                raise JsonScanError("the file ends inside an object or array", start_line)
+            search = keep - shift
+
+
+def _member(line: bytes, indent: int, lineno: int) -> tuple[str, bytes]:
+    """Split ``<indent>"key": rest`` into the key and the (comma-stripped) rest."""
+    if not line.startswith(b'"', indent):
+        raise JsonScanError(f"expected a quoted key at indentation {indent}", lineno)
+    sep = line.find(b'": ', indent + 1)
+    if sep < 0:
+        raise JsonScanError("expected '\"key\": value'", lineno)
+    key = loads(line[indent : sep + 1])
+    rest = line[sep + 3 :]
+    if rest.endswith(b","):
+        rest = rest[:-1]
+    return key, rest
+
+
+def scan_indented(stream: BinaryIO) -> Iterator[Event]:
+    """Events of a file in Telegram Desktop's indented layout (see the module docstring)."""
+    r = _Reader(stream)
+    first = r.readline()
+    if first is None or first.lstrip(b"\xef\xbb\xbf").strip() != b"{":
+        raise JsonScanError("expected '{' on the first line", 1)
+    yield from _object_members(r, 1, "root")
+
+
+def _object_members(r: _Reader, indent: int, scope: str) -> Iterator[Event]:
+    pad = b" " * indent
+    closing = b" " * (indent - 1) + b"}"
+    while True:
+        lineno = r.line
+        line = r.readline()
+        if line is None:
+            raise JsonScanError("the file ends inside an object", lineno)
+        if line == closing or line == closing + b",":
+            return
+        if not line.startswith(pad) or line.startswith(b" ", indent):
+            raise JsonScanError(f"unexpected indentation (expected {indent} spaces)", lineno)
+        key, rest = _member(line, indent, lineno)
+        if rest == b"[]" and key == "messages" and scope in ("root", "chat"):
+            yield (MESSAGES_BEGIN, scope, None, None, lineno)
+            yield (MESSAGES_END, scope, None, None, lineno)
+        elif rest == b"[" and key == "messages" and scope in ("root", "chat"):
+            yield (MESSAGES_BEGIN, scope, None, None, lineno)
+            yield from _messages(r, indent + 1)
+            yield (MESSAGES_END, scope, None, None, r.line)
+        elif rest == b"{" and key in _SECTIONS and scope == "root":
+            yield (SECTION_BEGIN, scope, key, None, lineno)
+            yield from _object_members(r, indent + 1, "section")
+            yield (SECTION_END, scope, key, None, r.line)
+        elif rest == b"[" and key == "list" and scope == "section":
+            yield (MEMBER, scope, key, None, lineno)
+            yield from _chat_list(r, indent + 1)
+        elif rest in (b"{", b"["):
+            close = b"\n" + pad + (b"}" if rest == b"{" else b"]")
+            body = r.block(close, lineno)
+            yield (MEMBER, scope, key, _loads_at(rest + b"\n" + body, lineno), lineno)
+        else:
+            yield (MEMBER, scope, key, _loads_at(rest, lineno), lineno)
+
+
+def _loads_at(data: bytes, lineno: int, index: int | None = None) -> Any:
+    try:
+        return loads(data)
+    except JsonScanError as exc:
+        raise JsonScanError(exc.reason, lineno, index) from exc
+
+
+def _chat_list(r: _Reader, indent: int) -> Iterator[Event]:
+    opening = b" " * indent + b"{"
+    closing = b" " * (indent - 1) + b"]"
+    index = 0
+    while True:
+        lineno = r.line
+        line = r.readline()
+        if line is None:
+            raise JsonScanError("the file ends inside the chat list", lineno)
+        if line in (closing, closing + b","):
+            return
+        if line != opening:
+            raise JsonScanError("expected a chat object", lineno)
+        yield (CHAT_BEGIN, "section", index, None, lineno)
+        yield from _object_members(r, indent + 1, "chat")
+        yield (CHAT_END, "section", index, None, r.line)
+        index += 1
+
+
+def _messages(r: _Reader, indent: int) -> Iterator[Event]:
+    opening = b" " * indent + b"{"
+    end = b" " * (indent - 1) + b"]"
+    close = b"\n" + b" " * indent + b"}"
+    pairs_marker = b'"send_webview_data"'
+    index = 0
+    while True:
+        lineno = r.line
+        if r.peek_startswith(end):
+            r.readline()
+            return
+        if not r.peek_startswith(opening + b"\n") and not r.peek_startswith(opening + b"\r"):
+            # Not an object: a scalar or an array where a message should be. Hand it on, so
+            # that the message reader reports it like any other malformed message.
+            line = r.readline()
+            if line is None:
+                raise JsonScanError("the file ends inside the message list", lineno, index)
+            item = line.strip()
+            if item.endswith(b","):
+                item = item[:-1]
+            if item in (b"[", b"{"):
+                closer = b"\n" + b" " * indent + (b"]" if item == b"[" else b"}")
+                item = item + b"\n" + r.block(closer, lineno)
+            elif not line.startswith(b" " * indent) or line.startswith(b" ", indent):
+                raise JsonScanError("expected a message object", lineno, index)
+            yield (MESSAGE, "", index, _loads_at(item.rstrip(b","), lineno, index), lineno)
+            index += 1
+            continue
+        data = r.block(close, lineno)
+        pairs = pairs_marker in data
+        try:
+            raw = loads(data, pairs=pairs)
+        except JsonScanError as exc:
+            raise JsonScanError(exc.reason, lineno, index) from exc
+        yield (MESSAGE, "", index, raw, lineno)
+        index += 1
+
+
+# -- the fallback: any JSON layout, through ijson ------------------------------------------
+
+
+class _FixingStream:
+    r"""A binary stream that rewrites ``\xHH`` escapes on the fly for ijson."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.carry = b""
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson probes with read(0) to tell bytes from str
+            return b""
+        chunk = self.carry + self.stream.read(size if size > 0 else _CHUNK)
+        self.carry = b""
+        if not chunk:
+            return b""
+        # Hold back a trailing run of backslashes (and what may follow) for the next read,
+        # so that an escape split across reads is seen whole.
+        tail = chunk.rfind(b"\\", max(0, len(chunk) - 4))
+        if tail >= 0:
+            start = tail
+            while start > 0 and chunk[start - 1 : start] == b"\\":
+                start -= 1
+            more = self.stream.read(8)
+            if more:
+                self.carry = chunk[start:] + more
+                chunk = chunk[:start]
+                if not chunk:
+                    return self.read(size)
+        return fix_escapes(chunk) if b"\\x" in chunk else chunk
+
+
+def _build(ev: str, val: Any, it: Iterator[tuple[str, Any]]) -> Any:
+    if ev == "start_map":
+        result: dict[str, Any] = {}
+        dups: list[tuple[str, Any]] | None = None
+        for ev2, key in it:
+            if ev2 == "end_map":
+                break
+            ev3, val3 = next(it)
+            value = _build(ev3, val3, it)
+            if key in result:
+                dups = dups or []
+                dups.append((key, result[key]))
+            result[key] = value
+        if dups:
+            dd = DupDict(result)
+            dd.dups = dups
+            return dd
+        return result
+    if ev == "start_array":
+        items = []
+        for ev2, val2 in it:
+            if ev2 == "end_array":
+                break
+            items.append(_build(ev2, val2, it))
+        return items
+    return val
+
+
+def scan_any(open_stream: Callable[[], BinaryIO]) -> Iterator[Event]:
+    """The same events as :func:`scan_indented`, for JSON in any layout (no line numbers).
+
+    ijson's C backend is used; numbers it cannot hold (beyond 64 bits) make it resume with the
+    pure-Python backend, skipping the events already produced.
+    """
+    import ijson
+
+    emitted = 0
+    try:
+        with open_stream() as stream:
+            for event in _scan_backend(stream, ijson):
+                emitted += 1
+                yield event
+        return
+    except JsonScanError as exc:
+        if "overflow" not in exc.reason:
+            raise
+    python_backend = ijson.get_backend("python")
+    with open_stream() as stream:
+        for index, event in enumerate(_scan_backend(stream, python_backend)):
+            if index >= emitted:
+                yield event
+
+
+def _scan_backend(stream: BinaryIO, backend: Any) -> Iterator[Event]:
+    from ijson import JSONError
+
+    try:
+        it = iter(backend.basic_parse(_FixingStream(stream), use_float=True))
+        ev, _ = next(it)
+        if ev != "start_map":
+            raise JsonScanError("the export must be a JSON object")
+        yield from _any_members(it, "root")
+    except JSONError as exc:
+        raise JsonScanError(f"invalid JSON: {exc}") from exc
+    except StopIteration:
+        raise JsonScanError("the file ends before the export does") from None
+
+
+def _any_members(it: Iterator[tuple[str, Any]], scope: str) -> Iterator[Event]:
+    for ev, key in it:
+        if ev == "end_map":
+            return
+        ev2, val2 = next(it)
+        if ev2 == "start_array" and key == "messages" and scope in ("root", "chat"):
+            yield (MESSAGES_BEGIN, scope, None, None, None)
+            for index, (ev3, val3) in enumerate(it):
+                if ev3 == "end_array":
+                    break
+                yield (MESSAGE, "", index, _build(ev3, val3, it), None)
+            yield (MESSAGES_END, scope, None, None, None)
+        elif ev2 == "start_map" and key in _SECTIONS and scope == "root":
+            yield (SECTION_BEGIN, scope, key, None, None)
+            yield from _any_members(it, "section")
+            yield (SECTION_END, scope, key, None, None)
+        elif ev2 == "start_array" and key == "list" and scope == "section":
+            yield (MEMBER, scope, key, None, None)
+            for index, (ev3, _val3) in enumerate(it):
+                if ev3 == "end_array":
+                    break
+                if ev3 != "start_map":
+                    raise JsonScanError("expected a chat object in the chat list")
+                yield (CHAT_BEGIN, "section", index, None, None)
+                yield from _any_members(it, "chat")
+                yield (CHAT_END, "section", index, None, None)
+        else:
+            yield (MEMBER, scope, key, _build(ev2, val2, it), None)

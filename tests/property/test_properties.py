@@ -1,0 +1,82 @@
+"""Property tests: round trips and never-crash guarantees on generated input."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import warnings
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tgarchive
+from tgarchive.text import from_utf16_offset, to_utf16_offset, utf16_len
+
+from .strategies import chat_export, json_values
+
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # fmt: skip
+
+
+def _load(data: bytes) -> tgarchive.Archive:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tgarchive.ParseWarning)
+        return tgarchive.load(data)
+
+
+@SETTINGS
+@given(chat_export())
+def test_desktop_json_round_trip_is_exact(export):
+    """Any message, known fields or not, odd shapes or not, is written back unchanged."""
+    data = json.dumps(export, ensure_ascii=False, indent=1).encode()
+    archive = _load(data)
+    assert json.loads(tgarchive.dumps(archive)) == export
+
+
+@SETTINGS
+@given(chat_export())
+def test_minified_round_trip_is_exact(export):
+    """The same holds for JSON in any layout (the ijson path)."""
+    data = json.dumps(export, ensure_ascii=False, separators=(",", ":")).encode()
+    assert json.loads(tgarchive.dumps(_load(data))) == export
+
+
+@SETTINGS
+@given(chat_export())
+def test_model_json_round_trip(export):
+    """Post -> JSON -> Post is the identity."""
+    for post in _load(json.dumps(export, ensure_ascii=False, indent=1).encode()).posts:
+        assert tgarchive.Post.model_validate_json(post.model_dump_json()) == post
+
+
+@SETTINGS
+@given(st.lists(json_values, max_size=5), st.sampled_from([True, False]))
+def test_never_crashes_on_garbage_messages(messages, indented):
+    """Garbage messages give issues (lenient) or ParseError (strict), never another exception."""
+    export = {"name": "x", "type": "public_channel", "id": 1, "messages": messages}
+    data = json.dumps(export, indent=1 if indented else None).encode()
+    archive = _load(data)
+    assert len(archive.chats[0].posts) + len(archive.issues) >= len(messages)
+    bad = [m for m in messages if not isinstance(m, dict) or type(m.get("id")) is not int]
+    if bad:
+        with pytest.raises(tgarchive.ParseError) as info:
+            tgarchive.load(data, strict=True)
+        assert info.value.location.message_index is not None
+
+
+@SETTINGS
+@given(st.binary(max_size=300))
+def test_never_crashes_on_arbitrary_bytes(data):
+    """Arbitrary bytes raise only tgarchive's own errors."""
+    with contextlib.suppress(tgarchive.TgArchiveError):
+        _load(b"{\n " + data)
+
+
+@SETTINGS
+@given(st.text())
+def test_utf16_offsets_invert(text):
+    """UTF-16 offset conversion is invertible on any text (emoji, Hangul, jamo)."""
+    assert utf16_len(text) == len(text.encode("utf-16-le")) // 2
+    for i in range(len(text) + 1):
+        assert from_utf16_offset(text, to_utf16_offset(text, i)) == i

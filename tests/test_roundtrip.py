@@ -1,0 +1,129 @@
+"""Writing a Desktop JSON export back out gives the input back."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+import tgarchive
+from tgarchive.parsers import _jsonscan as js
+
+from .conftest import corpus_dir, json_fixtures
+
+
+def reference(path: Path) -> object:
+    """What a JSON reader makes of the file, after Telegram's \\xHH escapes are repaired."""
+    return json.loads(js.fix_escapes(path.read_bytes()))
+
+
+@pytest.mark.parametrize("path", json_fixtures(), ids=lambda p: p.name)
+def test_fixture_round_trip_is_exact(path):
+    """json.loads(dumps(load(x))) == json.loads(x), unknown fields included."""
+    archive = tgarchive.load(path, strict=True)
+    assert json.loads(tgarchive.dumps(archive)) == reference(path)
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in json_fixtures() if b"\\x" not in p.read_bytes()], ids=lambda p: p.name
+)
+def test_fixture_round_trip_is_byte_identical(path):
+    """Files come back byte for byte (the writer's layout is Telegram's); only files with
+    \\xHH escapes differ, since those are written back as valid \\u00HH escapes."""
+    data = path.read_bytes()
+    assert tgarchive.dumps(tgarchive.load(path)).encode() == data
+
+
+def test_corpus_round_trip_is_byte_identical(tmp_path):
+    """The real 2026 export is written back byte for byte, via dump() to a path too."""
+    path = corpus_dir("desktop-json", "salaf") / "result.json"
+    archive = tgarchive.load(path)
+    out = tmp_path / "result.json"
+    tgarchive.dump(archive, out)
+    assert out.read_bytes() == path.read_bytes()
+
+
+def _minified(data: bytes) -> bytes:
+    # Telegram's strings hold no raw newline, so joining lines keeps every value intact.
+    return b" ".join(line.strip() for line in data.split(b"\n"))
+
+
+@pytest.mark.parametrize("path", json_fixtures(), ids=lambda p: p.name)
+def test_any_layout_reads_the_same(path):
+    """A re-formatted file (read by the ijson fallback) gives the same archive."""
+    data = path.read_bytes()
+    mini = _minified(data)
+    assert not js.is_indented_layout(mini)
+    fast, slow = tgarchive.load(data, strict=True), tgarchive.load(mini, strict=True)
+    assert slow.chats == fast.chats
+    assert slow.account == fast.account
+    assert json.loads(tgarchive.dumps(slow)) == reference(path)
+
+
+def test_corpus_any_layout_reads_the_same():
+    """The fallback and the fast path agree on the real export too."""
+    data = (corpus_dir("desktop-json", "salaf") / "result.json").read_bytes()
+    assert tgarchive.load(_minified(data)).chats == tgarchive.load(data).chats
+
+
+def test_escape_split_across_reads_is_repaired():
+    r"""The fallback's stream repairs \xHH escapes even when a read splits them."""
+    payload = b'{"a": "x\\x0By\\\\x41"}'
+
+    class Trickle(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            return super().read(min(size, 3) if size and size > 0 else size)
+
+    stream = js._FixingStream(Trickle(payload))
+    out = b""
+    while chunk := stream.read(3):
+        out += chunk
+    assert json.loads(out) == {"a": "x\x0by\\x41"}
+
+
+def test_changed_post_is_written_from_the_model():
+    """Editing a post through model_copy changes the written JSON accordingly."""
+    archive = tgarchive.load(tgarchive.sample_path())
+    chat = archive.chats[0]
+    post = chat.posts[2]
+    chat.posts[2] = post.model_copy(update={"reply_to_id": 1})
+    obj = json.loads(tgarchive.dumps(archive))["messages"][2]
+    assert obj["reply_to_message_id"] == 1
+    # Keys the source did not have go after the known keys the writer emits anyway.
+    chat.posts[2] = post.model_copy(update={"source_keys": None, "reply_to_id": 1})
+    obj = json.loads(tgarchive.dumps(archive))["messages"][2]
+    assert obj["reply_to_message_id"] == 1
+    assert (
+        obj["text"]
+        == json.loads(tgarchive.sample_path().read_text(encoding="utf-8"))["messages"][2]["text"]
+    )
+
+
+def test_posts_built_by_hand_are_written_in_telegram_shape():
+    """A Post made in code becomes a Desktop JSON message that reads back the same."""
+    post = tgarchive.Post(
+        id=1,
+        date_local="2026-01-01T09:00:00",
+        author="채널",
+        author_id="channel1",
+        text="GPT-4는 🚀 https://x.ai",
+        entities=(tgarchive.Entity(kind="link", offset=9, length=12, text="https://x.ai"),),
+        reactions=(tgarchive.Reaction(kind="emoji", emoji="👍", count=2),),
+    )
+    archive = tgarchive.Archive(format="code", chats=[tgarchive.Chat(name="c", id=1, posts=[post])])
+    again = tgarchive.load(tgarchive.dumps(archive).encode(), strict=True).chats[0].posts[0]
+    assert again.text == post.text
+    assert again.entities[0].text == "https://x.ai"
+    assert again.reactions == post.reactions
+    assert again.author_id == "channel1"
+
+
+def test_entities_must_match_the_text():
+    """A hand-made Post whose entity does not cover its own text is refused."""
+    import pydantic
+
+    with pytest.raises(pydantic.ValidationError, match="does not match"):
+        tgarchive.Post(id=1, text="hello", entities=(
+            tgarchive.Entity(kind="bold", offset=1, length=2, text="he"),))  # fmt: skip
