@@ -55,7 +55,7 @@ EMOJI = ["👍", "🔥", "❤️", "🙏", "🤯", "👏", "😁", "❤‍🔥",
 def _text(rng: random.Random) -> list[Any]:
     """Text parts: plain strings and entity objects, as Telegram writes them."""
     parts: list[Any] = []
-    for _ in range(rng.randint(3, 6)):
+    for _ in range(rng.randint(2, 5)):
         pool = KO if rng.random() < 0.65 else EN
         parts.append(rng.choice(pool) + (" " if rng.random() < 0.7 else "\n\n"))
         r = rng.random()

@@ -15,6 +15,25 @@ from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
 
+
+class _ReadOnlyEmpty(dict[str, Any]):
+    """The shared empty ``extra`` of parsed objects: one instance, never mutated."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("parsed models are frozen; use model_copy(update={'extra': {...}})")
+
+    __setitem__ = __delitem__ = setdefault = update = pop = popitem = clear = _refuse  # type: ignore[assignment]
+
+    def __copy__(self) -> dict[str, Any]:
+        return {}
+
+    def __deepcopy__(self, memo: Any) -> dict[str, Any]:
+        return {}
+
+
+EMPTY: dict[str, Any] = _ReadOnlyEmpty()
+"""Used for every empty ``extra`` of a parsed object: millions of posts share it."""
+
 _new = object.__new__
 _set = object.__setattr__
 

@@ -292,6 +292,8 @@ class MediaFile(_MediaBase):
 
 
 class PollAnswer(TgModel):
+    """One option of a poll and its votes."""
+
     text: str
     voters: int | None = None
     chosen: bool | None = None
@@ -342,6 +344,8 @@ class Contact(_MediaBase):
 
 
 class Game(_MediaBase):
+    """A game shared by a bot."""
+
     kind: Literal["game"] = "game"
     title: str | None = None
     description: str | None = None
@@ -349,6 +353,8 @@ class Game(_MediaBase):
 
 
 class Invoice(_MediaBase):
+    """A payment invoice."""
+
     kind: Literal["invoice"] = "invoice"
     title: str | None = None
     description: str | None = None

@@ -15,11 +15,12 @@ which the writer prefers. ``source_keys`` keeps the key order, presence and dupl
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
-from .._build import builder
+from .._build import EMPTY, builder
 from .._source import Source
 from ..errors import SourceLocation
 from ..models import (
@@ -118,6 +119,9 @@ def _interned(keys: tuple[str, ...]) -> tuple[str, ...]:
             _key_cache[keys] = keys
         return keys
     return found
+
+
+_intern = sys.intern  # names, ids, kinds and emoji repeat on every other post
 
 
 def _utc(seconds: int) -> datetime:
@@ -253,6 +257,8 @@ class _MessageReader:
             for key in ("date", "date_unixtime", "edited", "edited_unixtime", "actor_id"):
                 if key in raw and raw[key] is None:
                     extra[key] = None
+        if not extra:
+            values["extra"] = EMPTY
         return _build_post(values)
 
     def _service(
@@ -294,7 +300,7 @@ class _MessageReader:
             else:
                 bad("author", "a string")
         if "forwarded_from" in raw or "forwarded_from_id" in raw or "saved_from" in raw:
-            fwd: dict[str, Any] = {"extra": {}}
+            fwd: dict[str, Any] = {"extra": EMPTY}
             for key, name in (
                 ("forwarded_from", "from_name"),
                 ("forwarded_from_id", "from_id"),
@@ -302,7 +308,7 @@ class _MessageReader:
             ):
                 value = get(key)
                 if value is None or type(value) is str:
-                    fwd[name] = value
+                    fwd[name] = value if value is None else _intern(value)
                 else:
                     bad(key, "a string")
             values["forward"] = _build_forward(fwd)
@@ -357,13 +363,13 @@ def _author(
     name = raw.get(name_key)
     if name is not None:
         if type(name) is str:
-            values["author"] = name
+            values["author"] = _intern(name)
         else:
             bad(name_key, "a string or null")
     pid = raw.get(id_key)
     if pid is not None:
         if type(pid) is str:
-            values["author_id"] = pid
+            values["author_id"] = _intern(pid)
         elif type(pid) is int:  # 2019-2020 writers: bare numbers
             values["author_id"] = str(pid)
             extra[id_key] = pid
@@ -468,13 +474,14 @@ def _read_text(
 
 def _entity(kind: str, text: str, offset: int, obj: dict[str, Any]) -> Entity:
     values: dict[str, Any] = {
-        "kind": kind,
+        "kind": _intern(kind),
         "offset": offset,
         "length": len(text),
         "text": text,
+        "extra": EMPTY,
     }
-    extra: dict[str, Any] = {}
     if len(obj) > 2:
+        extra: dict[str, Any] = {}
         for key, value in obj.items():
             if key == "type" or key == "text":
                 continue
@@ -483,7 +490,8 @@ def _entity(kind: str, text: str, offset: int, obj: dict[str, Any]) -> Entity:
                 values[key] = value
             else:
                 extra[key] = value
-    values["extra"] = extra
+        if extra:
+            values["extra"] = extra
     return _build_entity(values)
 
 
@@ -502,7 +510,7 @@ def _reaction(obj: Any) -> Reaction:
         elif key == "count" and type(value) is int:
             values["count"] = value
         elif key in ("emoji", "document_id") and type(value) is str:
-            values[key] = value
+            values[key] = _intern(value)
         elif key == "recent" and type(value) is list:
             values["recent"] = tuple(_recent(r) for r in value)
         else:
@@ -511,7 +519,7 @@ def _reaction(obj: Any) -> Reaction:
         raise _BadValueError("a reaction needs an integer 'count'")
     if "kind" not in values:
         values["kind"] = "unknown"
-    values["extra"] = extra
+    values["extra"] = extra or EMPTY
     return _build_reaction(values)
 
 
