@@ -22,7 +22,7 @@ class _ReadOnlyEmpty(dict[str, Any]):
     def _refuse(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("parsed models are frozen; use model_copy(update={'extra': {...}})")
 
-    __setitem__ = __delitem__ = setdefault = update = pop = popitem = clear = _refuse  # type: ignore[assignment]
+    __setitem__ = __delitem__ = setdefault = update = pop = popitem = clear = _refuse
 
     def __copy__(self) -> dict[str, Any]:
         return {}
