@@ -46,3 +46,16 @@ def test_cli_doc_shows_real_output(capsys):
     doc = (DOCS / "cli.md").read_text(encoding="utf-8")
     for line in out[2:7]:
         assert line in doc
+
+
+def test_bilingual_doc_examples():
+    """Every >>> example in docs/bilingual.md passes."""
+    from datetime import datetime
+
+    import tgarchive.text as text
+
+    globs = {name: getattr(text, name) for name in text.__all__} | {"datetime": datetime}
+    result = doctest.testfile(str(DOCS / "bilingual.md"), module_relative=False, globs=globs,
+                              optionflags=doctest.ELLIPSIS)  # fmt: skip
+    assert result.failed == 0
+    assert result.attempted >= 10

@@ -21,12 +21,16 @@ Example::
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .errors import ParseIssue
+
+if TYPE_CHECKING:
+    from .text import LangGuess
 
 __all__ = [
     "Archive",
@@ -468,6 +472,20 @@ class Post(TgModel):
     def hashtags(self) -> list[str]:
         """The post's hashtags as written (``#AI``)."""
         return [e.text for e in self.entities if e.kind == "hashtag"]
+
+    @cached_property
+    def lang(self) -> LangGuess:
+        """The language of the text (``post.lang.lang``: ko, en, mixed, und, other), computed
+        once. The post's own links, mentions, hashtags and code are dropped first.
+
+        >>> import tgarchive
+        >>> posts = tgarchive.load(tgarchive.sample_path()).posts
+        >>> [p.id for p in posts if p.lang.lang == "en"]
+        [3, 9, 11]
+        """
+        from .text import detect_lang
+
+        return detect_lang(self.text, entities=self.entities)
 
 
 class Chat(BaseModel):
