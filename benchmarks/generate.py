@@ -201,3 +201,281 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# -- the HTML twin -------------------------------------------------------------------------
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
+
+
+def _esc(text: str) -> str:
+    return text.translate(_ESCAPES).replace("\n", "<br>")
+
+
+def _html_part(part: Any) -> str:
+    if isinstance(part, str):
+        return _esc(part)
+    kind, text = part["type"], part["text"]
+    tags = {"bold": "strong", "italic": "em", "code": "code", "pre": "pre", "underline": "u",
+            "strikethrough": "s", "blockquote": "blockquote"}  # fmt: skip
+    if kind in tags:
+        return f"<{tags[kind]}>{_esc(text)}</{tags[kind]}>"
+    if kind == "link":
+        return f'<a href="{_esc(text)}">{_esc(text)}</a>'
+    if kind == "text_link":
+        return f'<a href="{_esc(part["href"])}">{_esc(text)}</a>'
+    if kind == "hashtag":
+        return f'<a href="" onclick="return ShowHashtag(&quot;{_esc(text[1:])}&quot;)">{_esc(text)}</a>'
+    if kind == "mention":
+        return f'<a href="https://t.me/{_esc(text[1:])}">{_esc(text)}</a>'
+    if kind == "custom_emoji":
+        return f'<a href="" onclick="return ShowNotLoadedEmoji();">{_esc(text)}</a>'
+    return _esc(text)
+
+
+def _title(when: datetime) -> str:
+    local = when.astimezone(KST)
+    return local.strftime("%d.%m.%Y %H:%M:%S") + " UTC+09:00"
+
+
+class _Html:
+    """Writes blocks the way Telegram Desktop does: one tag a line, one space a level."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.depth = 0
+
+    def open(self, tag: str, attrs: str = "") -> None:
+        self.lines.append(" " * self.depth + f"<{tag}{' ' + attrs if attrs else ''}>\n")
+        self.depth += 1
+
+    def close(self, tag: str) -> None:
+        self.depth -= 1
+        self.lines.append(" " * self.depth + f"</{tag}>\n\n")
+
+    def inline(self, tag: str, attrs: str, content: str) -> None:
+        self.open(tag, attrs)
+        self.lines.append(content + "\n")
+        self.close(tag)
+
+
+def _html_media(out: _Html, msg: dict[str, Any]) -> None:
+    if "photo" in msg:
+        out.open("a", f'class="photo_wrap clearfix pull_left" href="{msg["photo"]}"')
+        out.lines.append(" " * out.depth + f'<img class="photo" src="{msg["photo"]}_thumb.jpg" '
+                         'style="width: 260px; height: 146px"/>\n')  # fmt: skip
+        out.close("a")
+        return
+    if "poll" in msg:
+        poll = msg["poll"]
+        out.open("div", 'class="media_poll"')
+        out.inline("div", 'class="question bold"', _esc(poll["question"]))
+        out.inline("div", 'class="details"', "Anonymous poll")
+        for answer in poll["answers"]:
+            chosen = ", chosen vote" if answer["chosen"] else ""
+            out.inline("div", 'class="answer"', f'- {_esc(answer["text"])} '
+                       f'<span class="details">{answer["voters"]} votes{chosen}</span>')  # fmt: skip
+        out.inline("div", 'class="total details&#x09;"', f"{poll['total_voters']} votes")
+        out.close("div")
+        return
+    media_type = msg.get("media_type")
+    if media_type == "sticker" and not msg["file"].startswith("("):
+        out.open("a", f'class="sticker_wrap clearfix pull_left" href="{msg["file"]}"')
+        out.lines.append(" " * out.depth + f'<img class="sticker" src="{msg["thumbnail"]}" '
+                         'style="width: 256px; height: 256px"/>\n')  # fmt: skip
+        out.close("a")
+        return
+    kind, title = {"video_file": ("media_video", "Video file"), "sticker": ("media_photo", "Sticker")}.get(
+        media_type or "", ("media_file", msg.get("file_name", "File")))  # fmt: skip
+    included = not msg["file"].startswith("(")
+    if included:
+        out.open("a", f'class="media clearfix pull_left block_link {kind}" href="{msg["file"]}"')
+    else:
+        out.open("div", f'class="media clearfix pull_left {kind}"')
+    out.open("div", 'class="fill pull_left"')
+    out.close("div")
+    out.open("div", 'class="body"')
+    out.inline("div", 'class="title bold"', _esc(title))
+    if not included:
+        out.inline(
+            "div",
+            'class="description"',
+            "Not included, change data exporting settings to download.",
+        )
+    out.inline("div", 'class="status details"', f"{msg.get('file_size', 0) / 1024:.1f} KB")
+    out.close("div")
+    out.close("a" if included else "div")
+
+
+def _html_message(out: _Html, msg: dict[str, Any], joined: bool) -> None:
+    mid = msg["id"]
+    when = datetime.fromtimestamp(int(msg["date_unixtime"]), timezone.utc)
+    if msg["type"] == "service":
+        out.open("div", f'class="message service" id="message{mid}"')
+        out.inline("div", 'class="body details"', f'{_esc(msg["actor"])} pinned <a href="#go_to_message'
+                   f'{msg["message_id"]}" onclick="return GoToMessage({msg["message_id"]})">this message</a>')  # fmt: skip
+        out.close("div")
+        return
+    out.open(
+        "div", f'class="message default clearfix{" joined" if joined else ""}" id="message{mid}"'
+    )
+    if not joined:
+        out.open("div", 'class="pull_left userpic_wrap"')
+        out.open("div", 'class="userpic userpic4" style="width: 42px; height: 42px"')
+        out.inline("div", 'class="initials" style="line-height: 42px"', "C")
+        out.close("div")
+        out.close("div")
+    out.open("div", 'class="body"')
+    out.inline(
+        "div",
+        f'class="pull_right date details" title="{_title(when)}"',
+        when.astimezone(KST).strftime("%H:%M"),
+    )
+    if not joined:
+        out.inline("div", 'class="from_name"', _esc(msg["from"]) + " ")
+    forwarded = "forwarded_from" in msg
+    if forwarded:
+        out.open("div", 'class="forwarded body"')
+        origin = when - timedelta(hours=3)
+        out.inline("div", 'class="from_name"', f'{_esc(msg["forwarded_from"])} <span class="date details" '
+                   f'title="{_title(origin)}"> {origin.astimezone(KST).strftime("%d.%m.%Y %H:%M:%S")}</span>')  # fmt: skip
+    if "reply_to_message_id" in msg:
+        target = msg["reply_to_message_id"]
+        out.inline("div", 'class="reply_to details"', f'In reply to <a href="#go_to_message{target}" '
+                   f'onclick="return GoToMessage({target})">this message</a>')  # fmt: skip
+    if any(k in msg for k in ("photo", "file", "poll")):
+        out.open("div", 'class="media_wrap clearfix"')
+        _html_media(out, msg)
+        out.close("div")
+    text = "".join(
+        _html_part(p) for p in (msg["text"] if isinstance(msg["text"], list) else [msg["text"]])
+    )
+    if text:
+        out.inline("div", 'class="text"', text)
+    if "author" in msg:
+        out.inline("div", 'class="signature details"', _esc(msg["author"]))
+    if forwarded:
+        out.close("div")
+    if msg.get("reactions"):
+        out.open("div", 'class="reactions"')
+        for r in msg["reactions"]:
+            paid = " paid" if r["type"] == "paid" else ""
+            emoji = f'<span class="emoji">{r["emoji"]}</span>' if r["type"] == "emoji" else ""
+            out.inline(
+                "span", f'class="reaction{paid}"', f'{emoji}<span class="count">{r["count"]}</span>'
+            )
+        out.close("div")
+    out.close("div")
+    out.close("div")
+
+
+_HEAD = """<!DOCTYPE html>
+<html>
+
+ <head>
+
+  <meta charset="utf-8"/>
+<title>Exported Data</title>
+  <meta content="width=device-width, initial-scale=1.0" name="viewport"/>
+
+  <link href="css/style.css" rel="stylesheet"/>
+
+  <script src="js/script.js" type="text/javascript">
+
+  </script>
+
+ </head>
+
+ <body onload="CheckLocation();">
+
+  <div class="page_wrap">
+
+   <div class="page_header">
+
+    <div class="content">
+
+     <div class="text bold">
+{name}
+     </div>
+
+    </div>
+
+   </div>
+
+   <div class="page_body chat_page">
+
+    <div class="history">
+
+"""
+_TAIL = """    </div>
+
+   </div>
+
+  </div>
+
+ </body>
+
+</html>
+"""
+
+
+def write_html_export(folder: str, count: int, seed: int = 7, per_page: int = 1000) -> None:
+    """Write the HTML twin of :func:`write_export`'s messages: ``messages.html``,
+    ``messages2.html``... with ``per_page`` messages each, date separators, joined messages,
+    forwarded bodies, replies, media blocks, polls and reactions (the newest writer's shape)."""
+    import os
+
+    os.makedirs(folder, exist_ok=True)
+    page = 1
+    out: _Html | None = None
+    in_page = 0
+    separator = 0
+    prev: dict[str, Any] | None = None
+
+    def flush(last: bool) -> None:
+        assert out is not None
+        name = "messages.html" if page == 1 else f"messages{page}.html"
+        body = "".join(out.lines)
+        if not last:
+            body += f'     <a class="pagination block_link" href="messages{page + 1}.html">\nNext messages\n     </a>\n\n'
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as fh:
+            fh.write(_HEAD.replace("{name}", _esc(CHANNEL) + " ") + body + _TAIL)
+
+    for msg in messages(count, seed):
+        if out is None:
+            out = _Html()
+            out.depth = 5
+            if page > 1:
+                prev_name = "messages.html" if page == 2 else f"messages{page - 1}.html"
+                out.lines.append(
+                    f'     <a class="pagination block_link" href="{prev_name}">\nPrevious messages\n     </a>\n\n'
+                )
+        when = datetime.fromtimestamp(int(msg["date_unixtime"]), timezone.utc).astimezone(KST)
+        day = when.date()
+        joined = False
+        if (
+            prev is None
+            or datetime.fromtimestamp(int(prev["date_unixtime"]), timezone.utc)
+            .astimezone(KST)
+            .date()
+            != day
+        ):
+            separator += 1
+            out.inline(
+                "div",
+                f'class="message service" id="message-{separator}"',
+                f"{day.day} {when:%B %Y}",
+            )
+        elif prev["type"] == "message" and msg["type"] == "message":
+            gap = int(msg["date_unixtime"]) - int(prev["date_unixtime"])
+            joined = gap <= 900 and "forwarded_from" not in msg and "forwarded_from" not in prev
+        _html_message(out, msg, joined)
+        prev = msg
+        in_page += 1
+        if in_page == per_page:
+            flush(last=False)
+            page += 1
+            out = None
+            in_page = 0
+    if out is not None:
+        flush(last=True)

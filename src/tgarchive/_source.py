@@ -143,6 +143,9 @@ class Source:
     member: str | None = None
     root: str | None = None
     closers: list[Callable[[], object]] = field(default_factory=list)
+    picked: bool = False
+    """True when the file was chosen inside a folder or zip the user passed (so a parser of a
+    multi-file format reads the whole set, not just this file)."""
 
     def close(self) -> None:
         """Release what opening the source took (an open zip, a spooled stream copy)."""
@@ -195,6 +198,7 @@ def _zip_source(path: Path, entry: str | None, pick: Callable[[Source], bool]) -
             container=container,
             member=base,
             root=f"{path}!{prefix}",
+            picked=entry is None,
         )
         if pick(src):
             src.closers.append(zf.close)
@@ -235,6 +239,7 @@ def open_source(source: SourceLike, pick: Callable[[Source], bool]) -> Source:
         if path.is_dir():
             for candidate in _folder_candidates(path):
                 src = _file_source(candidate)
+                src.picked = True
                 if pick(src):
                     return src
             raise TgArchiveError(f"{path}: no file in this folder looks like a Telegram export")

@@ -220,9 +220,10 @@ def default_registry() -> Registry:
 def _ensure_builtins(registry: Registry) -> None:
     # When tgarchive runs from a source tree that was never installed there is no entry-point
     # metadata; the built-ins must still work. Installed copies register them via pyproject.toml.
+    from .desktop_html import DesktopHtmlParser
     from .desktop_json import DesktopJsonParser
 
-    for cls in (DesktopJsonParser,):
+    for cls in (DesktopJsonParser, DesktopHtmlParser):
         if cls.name not in registry:
             registry.register(cls())
 

@@ -65,9 +65,12 @@ _SERVICE_COMMON = frozenset(
 _COMMON = frozenset({"id", "type", "date", "date_unixtime", "edited", "edited_unixtime"})
 _MESSAGE_KEYS = _COMMON | {
     "from", "from_id", "author", "forwarded_from", "forwarded_from_id", "saved_from",
+    "forwarded_date", "forwarded_date_unixtime",
     "reply_to_message_id", "reply_to_peer_id", "via_bot", "text", "text_entities",
     "inline_bot_buttons", "reactions",
 }  # fmt: skip
+_FORWARD_KEYS = ("forwarded_from", "forwarded_from_id", "saved_from", "forwarded_date",
+                 "forwarded_date_unixtime")  # fmt: skip
 # Keys the writer writes as null for a nameless peer.
 _NULLABLE = frozenset({"from", "forwarded_from", "saved_from"})
 _PHOTO_KEYS = ("photo", "photo_file_size", "width", "height", "media_spoiler",
@@ -299,7 +302,7 @@ class _MessageReader:
                 values["signature"] = sig
             else:
                 bad("author", "a string")
-        if "forwarded_from" in raw or "forwarded_from_id" in raw or "saved_from" in raw:
+        if any(key in raw for key in _FORWARD_KEYS):
             fwd: dict[str, Any] = {"extra": EMPTY}
             for key, name in (
                 ("forwarded_from", "from_name"),
@@ -311,6 +314,20 @@ class _MessageReader:
                     fwd[name] = value if value is None else _intern(value)
                 else:
                     bad(key, "a string")
+            # tgarchive's own extension (Telegram's JSON has no forward date; its HTML does).
+            funix = get("forwarded_date_unixtime")
+            flocal = get("forwarded_date")
+            if type(funix) is str and funix.isdigit():
+                fwd["date"] = _utc(int(funix))
+            elif funix is not None:
+                bad("forwarded_date_unixtime", "epoch seconds as a string")
+            if "date" not in fwd and type(flocal) is str:
+                try:
+                    fwd["date"] = _local(flocal)
+                except ValueError:
+                    bad("forwarded_date", "an ISO date-time")
+            elif flocal is not None and type(flocal) is not str:
+                bad("forwarded_date", "an ISO date-time")
             values["forward"] = _build_forward(fwd)
         reply = get("reply_to_message_id")
         if reply is not None:
@@ -923,6 +940,8 @@ def _canonical_keys(post: Post) -> list[str]:
                 keys.append("forwarded_from")
             if fwd.from_id is not None:
                 keys.append("forwarded_from_id")
+            if fwd.date is not None:  # tgarchive's extension: the HTML export shows it
+                keys.append("forwarded_date_unixtime" if fwd.date.tzinfo else "forwarded_date")
             if fwd.saved_from is not None:
                 keys.append("saved_from")
         for key, value in (
@@ -993,6 +1012,11 @@ def post_to_json_object(post: Post) -> dict[str, Any]:
             obj[key] = post.forward.from_id if post.forward else None
         elif key == "saved_from":
             obj[key] = post.forward.saved_from if post.forward else None
+        elif key == "forwarded_date":
+            fdate = post.forward.date if post.forward else None
+            obj[key] = fdate.replace(tzinfo=None).isoformat() if fdate is not None else None
+        elif key == "forwarded_date_unixtime":
+            obj[key] = _unix(post.forward.date if post.forward else None)
         elif key == "reply_to_message_id":
             obj[key] = post.reply_to_id
         elif key == "reply_to_peer_id":
@@ -1021,7 +1045,8 @@ def post_to_json_object(post: Post) -> dict[str, Any]:
 # Keys that exist only when they have a value: a model value of None means "absent".
 _DROPPABLE = frozenset(
     {"date_unixtime", "edited", "edited_unixtime", "from_id", "actor_id", "author",
-     "forwarded_from_id", "reply_to_message_id", "reply_to_peer_id", "via_bot",
+     "forwarded_from_id", "forwarded_date", "forwarded_date_unixtime", "reply_to_message_id",
+     "reply_to_peer_id", "via_bot",
      "inline_bot_buttons", *_PHOTO_KEYS, *_FILE_KEYS, "contact_vcard",
      "contact_vcard_file_size", "live_location_period_seconds", "place_name", "address",
      "game_title", "game_description", "game_link", "invoice_information", "poll",
