@@ -196,49 +196,8 @@ class _MessageReader:
             extra[key] = raw[key]
             issues.append(f"{key!r} should be {expected}, got {raw[key]!r} (kept verbatim)")
 
-        # -- dates
-        date_local = get("date")
-        if date_local is not None:
-            if type(date_local) is str:
-                values["date_local"] = date_local
-            else:
-                bad("date", "a date string")
-                date_local = None
-        unix = get("date_unixtime")
-        if unix is not None:
-            if type(unix) is str and unix.isdigit():
-                values["date"] = _utc(int(unix))
-            elif type(unix) is int:
-                values["date"] = _utc(unix)
-                extra["date_unixtime"] = unix
-            else:
-                bad("date_unixtime", "epoch seconds as a string")
-        if "date" not in values and date_local:
-            try:
-                values["date"] = _local(date_local)
-            except ValueError:
-                bad("date", "an ISO date-time")
-        edited_local = get("edited")
-        if edited_local is not None:
-            if type(edited_local) is str:
-                values["edited_local"] = edited_local
-            else:
-                bad("edited", "a date string")
-                edited_local = None
-        eunix = get("edited_unixtime")
-        if eunix is not None:
-            if type(eunix) is str and eunix.isdigit():
-                values["edited"] = _utc(int(eunix))
-            elif type(eunix) is int:
-                values["edited"] = _utc(eunix)
-                extra["edited_unixtime"] = eunix
-            else:
-                bad("edited_unixtime", "epoch seconds as a string")
-        if "edited" not in values and edited_local:
-            try:
-                values["edited"] = _local(edited_local)
-            except ValueError:
-                bad("edited", "an ISO date-time")
+        _instant(raw, "date", "date_unixtime", values, "date", "date_local", extra, bad)
+        _instant(raw, "edited", "edited_unixtime", values, "edited", "edited_local", extra, bad)
 
         if mtype == "service":
             self._service(raw, values, extra, bad)
@@ -315,19 +274,9 @@ class _MessageReader:
                 else:
                     bad(key, "a string")
             # tgarchive's own extension (Telegram's JSON has no forward date; its HTML does).
-            funix = get("forwarded_date_unixtime")
-            flocal = get("forwarded_date")
-            if type(funix) is str and funix.isdigit():
-                fwd["date"] = _utc(int(funix))
-            elif funix is not None:
-                bad("forwarded_date_unixtime", "epoch seconds as a string")
-            if "date" not in fwd and type(flocal) is str:
-                try:
-                    fwd["date"] = _local(flocal)
-                except ValueError:
-                    bad("forwarded_date", "an ISO date-time")
-            elif flocal is not None and type(flocal) is not str:
-                bad("forwarded_date", "an ISO date-time")
+            _instant(
+                raw, "forwarded_date", "forwarded_date_unixtime", fwd, "date", None, extra, bad
+            )
             values["forward"] = _build_forward(fwd)
         reply = get("reply_to_message_id")
         if reply is not None:
@@ -362,6 +311,42 @@ class _MessageReader:
             except (_BadValueError, TypeError) as exc:
                 extra["inline_bot_buttons"] = buttons
                 issues.append(f"'inline_bot_buttons' is malformed ({exc}); kept verbatim")
+
+
+def _instant(
+    raw: dict[str, Any],
+    local_key: str,
+    unix_key: str,
+    values: dict[str, Any],
+    field: str,
+    local_field: str | None,
+    extra: dict[str, Any],
+    bad: Callable[[str, str], None],
+) -> None:
+    """Read a local date string and its epoch-seconds twin into ``values[field]`` (aware UTC
+    from the epoch when there is one, naive local time otherwise)."""
+    local = raw.get(local_key)
+    if local is not None:
+        if type(local) is str:
+            if local_field is not None:
+                values[local_field] = local
+        else:
+            bad(local_key, "a date string")
+            local = None
+    unix = raw.get(unix_key)
+    if unix is not None:
+        if type(unix) is str and unix.isdigit():
+            values[field] = _utc(int(unix))
+        elif type(unix) is int:
+            values[field] = _utc(unix)
+            extra[unix_key] = unix  # the writer would write a string: keep the number
+        else:
+            bad(unix_key, "epoch seconds as a string")
+    if field not in values and local:
+        try:
+            values[field] = _local(local)
+        except ValueError:
+            bad(local_key, "an ISO date-time")
 
 
 def _kind(value: Any) -> str:
