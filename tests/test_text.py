@@ -138,6 +138,12 @@ def test_normalize():
     assert normalize("a\u200db") == "ab"
 
 
+def test_normalize_repairs_mojibake_with_the_fix_extra():
+    """fix_mojibake=True repairs UTF-8 read as cp1252, then normalises as usual."""
+    assert normalize("ì•ˆë…•í•˜ì„¸ìš” ＧＰＴ", fix_mojibake=True) == "안녕하세요 GPT"
+    assert normalize("ì•ˆë…•") == "ì•ˆë…•"  # never without being asked
+
+
 def test_collapse_repeats():
     """Runs longer than n shrink to n."""
     assert collapse_repeats("ㅋㅋㅋㅋㅋ 대박!!!!") == "ㅋㅋ 대박!!"
