@@ -80,3 +80,48 @@ def test_utf16_offsets_invert(text):
     assert utf16_len(text) == len(text.encode("utf-16-le")) // 2
     for i in range(len(text) + 1):
         assert from_utf16_offset(text, to_utf16_offset(text, i)) == i
+
+
+@SETTINGS
+@given(chat_export())
+def test_fast_path_equals_the_general_reader(export):
+    """Ordinary messages take a flat fast path; it must build exactly what the general reader
+    builds (and decline everything unusual)."""
+    from tgarchive.parsers import ParseContext
+    from tgarchive.parsers.desktop_json import _fast_message, _MessageReader
+
+    reader = _MessageReader(ParseContext())
+    for raw in export["messages"]:
+        fast = _fast_message(raw, raw["id"])
+        if fast is None:
+            continue
+        issues: list[str] = []
+        assert fast == reader._read(raw, raw["id"], issues)
+        assert issues == []
+
+
+def test_fast_path_equals_the_general_reader_on_real_and_fixture_messages():
+    """The same on every message of the fixtures and of the real corpus."""
+    from pathlib import Path
+
+    from tgarchive.parsers import ParseContext
+    from tgarchive.parsers.desktop_json import _fast_message, _MessageReader
+
+    from ..conftest import CORPUS, json_fixtures
+
+    files = [*json_fixtures(), CORPUS / "desktop-json" / "salaf" / "result.json",
+             Path(__file__).parents[1] / "fixtures" / "equivalence" / "generated" / "result.json"]  # fmt: skip
+    reader = _MessageReader(ParseContext())
+    taken = 0
+    for path in files:
+        if not path.exists():
+            continue
+        data = json.loads(path.read_bytes().replace(b"\\x0B", b"\\u000b"))
+        chats = data["chats"]["list"] if "chats" in data else [data]
+        for chat in chats:
+            for raw in chat["messages"]:
+                fast = _fast_message(raw, raw["id"])
+                if fast is not None:
+                    taken += 1
+                    assert fast == reader._read(raw, raw["id"], [])
+    assert taken > 100

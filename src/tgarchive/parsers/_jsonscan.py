@@ -35,6 +35,7 @@ __all__ = [
     "MESSAGE",
     "MESSAGES_BEGIN",
     "MESSAGES_END",
+    "MESSAGE_BATCH",
     "SECTION_BEGIN",
     "SECTION_END",
     "JsonScanError",
@@ -52,10 +53,12 @@ SECTION_BEGIN = 4  # (SECTION_BEGIN, "root", key, None, line)   chats / left_cha
 SECTION_END = 5
 CHAT_BEGIN = 6  # (CHAT_BEGIN, "section", index, None, line)
 CHAT_END = 7
+MESSAGE_BATCH = 8  # (MESSAGE_BATCH, "", first index, [raw, ...], None): lines via Locator
 
 Event = tuple[int, str, Any, Any, int | None]
 
 _CHUNK = 1 << 20
+_BATCH_BYTES = 48 * 1024  # messages parsed per orjson call: small enough to stay young for GC
 _SECTIONS = ("chats", "left_chats")
 _X_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\x([0-9A-Fa-f]{2})")
 
@@ -201,6 +204,26 @@ class _Reader:
             search = keep - shift
 
 
+def _batch(r: _Reader, close: bytes, size: int) -> bytes | None:
+    """Bytes from ``pos`` through the last whole message that ends within about ``size``
+    bytes (messages end at a ``close`` line followed by ``,`` or a line break); ``None`` when
+    no message ends there (a huge one: the caller reads it alone)."""
+    while len(r.buf) - r.pos < size + len(close) + 2 and r.fill() >= 0:
+        pass
+    limit = min(len(r.buf), r.pos + size)
+    i = r.buf.rfind(close, r.pos, limit)
+    while i >= 0:
+        end = i + len(close)
+        if r.buf[end : end + 1] in (b",", b"\n", b"\r") and end + 1 <= len(r.buf):
+            data = r.buf[r.pos : end]
+            nl = r.buf.find(b"\n", end)
+            r.pos = len(r.buf) if nl < 0 else nl + 1
+            r.line += data.count(b"\n") + (0 if nl < 0 else 1)
+            return data
+        i = r.buf.rfind(close, r.pos, i)
+    return None
+
+
 def _member(line: bytes, indent: int, lineno: int) -> tuple[str, bytes]:
     """Split ``<indent>"key": rest`` into the key and the (comma-stripped) rest."""
     if not line.startswith(b'"', indent):
@@ -215,16 +238,40 @@ def _member(line: bytes, indent: int, lineno: int) -> tuple[str, bytes]:
     return key, rest
 
 
-def scan_indented(stream: BinaryIO) -> Iterator[Event]:
-    """Events of a file in Telegram Desktop's indented layout (see the module docstring)."""
+class Locator:
+    """Finds the line of a message read in a batch (only asked when there is a problem)."""
+
+    def __init__(self) -> None:
+        # first line, first index, the bytes, and the "\n<indent>}" that ends a message
+        self.batch: tuple[int, int, bytes, bytes] | None = None
+
+    def line_of(self, index: int) -> int | None:
+        if self.batch is None:
+            return None
+        line, first, data, close = self.batch
+        pos = 0
+        for _ in range(index - first):
+            nxt = data.find(close + b",", pos)
+            if nxt < 0:
+                return None
+            pos = nxt + len(close) + 1  # the next message opens on the following line
+        return line + data.count(b"\n", 0, pos) + (1 if pos else 0)
+
+
+def scan_indented(stream: BinaryIO, located: Locator | None = None) -> Iterator[Event]:
+    """Events of a file in Telegram Desktop's indented layout (see the module docstring).
+
+    Messages read in a batch come with ``line=None``; ``located.line_of(index)`` finds their
+    line while the event is being handled.
+    """
     r = _Reader(stream)
     first = r.readline()
     if first is None or first.lstrip(b"\xef\xbb\xbf").strip() != b"{":
         raise JsonScanError("expected '{' on the first line", 1)
-    yield from _object_members(r, 1, "root")
+    yield from _object_members(r, 1, "root", located or Locator())
 
 
-def _object_members(r: _Reader, indent: int, scope: str) -> Iterator[Event]:
+def _object_members(r: _Reader, indent: int, scope: str, located: Locator) -> Iterator[Event]:
     pad = b" " * indent
     closing = b" " * (indent - 1) + b"}"
     while True:
@@ -242,15 +289,15 @@ def _object_members(r: _Reader, indent: int, scope: str) -> Iterator[Event]:
             yield (MESSAGES_END, scope, None, None, lineno)
         elif rest == b"[" and key == "messages" and scope in ("root", "chat"):
             yield (MESSAGES_BEGIN, scope, None, None, lineno)
-            yield from _messages(r, indent + 1)
+            yield from _messages(r, indent + 1, located)
             yield (MESSAGES_END, scope, None, None, r.line)
         elif rest == b"{" and key in _SECTIONS and scope == "root":
             yield (SECTION_BEGIN, scope, key, None, lineno)
-            yield from _object_members(r, indent + 1, "section")
+            yield from _object_members(r, indent + 1, "section", located)
             yield (SECTION_END, scope, key, None, r.line)
         elif rest == b"[" and key == "list" and scope == "section":
             yield (MEMBER, scope, key, None, lineno)
-            yield from _chat_list(r, indent + 1)
+            yield from _chat_list(r, indent + 1, located)
         elif rest in (b"{", b"["):
             close = b"\n" + pad + (b"}" if rest == b"{" else b"]")
             body = r.block(close, lineno)
@@ -266,7 +313,7 @@ def _loads_at(data: bytes, lineno: int, index: int | None = None) -> Any:
         raise JsonScanError(exc.reason, lineno, index) from exc
 
 
-def _chat_list(r: _Reader, indent: int) -> Iterator[Event]:
+def _chat_list(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
     opening = b" " * indent + b"{"
     closing = b" " * (indent - 1) + b"]"
     index = 0
@@ -280,12 +327,12 @@ def _chat_list(r: _Reader, indent: int) -> Iterator[Event]:
         if line != opening:
             raise JsonScanError("expected a chat object", lineno)
         yield (CHAT_BEGIN, "section", index, None, lineno)
-        yield from _object_members(r, indent + 1, "chat")
+        yield from _object_members(r, indent + 1, "chat", located)
         yield (CHAT_END, "section", index, None, r.line)
         index += 1
 
 
-def _messages(r: _Reader, indent: int) -> Iterator[Event]:
+def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
     opening = b" " * indent + b"{"
     end = b" " * (indent - 1) + b"]"
     close = b"\n" + b" " * indent + b"}"
@@ -313,6 +360,26 @@ def _messages(r: _Reader, indent: int) -> Iterator[Event]:
             yield (MESSAGE, "", index, _loads_at(item.rstrip(b","), lineno, index), lineno)
             index += 1
             continue
+        # Fast path: many messages in one orjson call, parsed as one JSON array. Anything
+        # unusual (Telegram's \\xHH escapes, duplicate keys, a parse error) is re-read below,
+        # one message at a time, with its exact line.
+        start, start_pos = lineno, r.pos
+        batch = _batch(r, close, _BATCH_BYTES)
+        if batch is not None and pairs_marker not in batch and b"\\x" not in batch:
+            try:
+                items = orjson.loads(b"[" + batch + b"]")
+            except orjson.JSONDecodeError:
+                items = None
+            if items is not None:
+                located.batch = (start, index, batch, close)
+                yield (MESSAGE_BATCH, "", index, items, None)
+                index += len(items)
+                located.batch = None
+                continue
+        if batch is not None:
+            r.pos, r.line = start_pos, start  # re-read this stretch message by message
+            if r.buf[start_pos : start_pos + 1] == b"":
+                raise JsonScanError("the reader lost its place", start, index)
         data = r.block(close, lineno)
         pairs = pairs_marker in data
         try:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
-from .._build import EMPTY, builder
+from .._build import EMPTY, MAKER, builder, exact_builder
 from .._source import Source
 from ..errors import SourceLocation
 from ..models import (
@@ -52,8 +52,14 @@ __all__ = ["DesktopJsonParser", "dump_desktop_json", "post_to_json_object"]
 _UTC = timezone.utc
 
 _build_post = builder(Post)
-_build_entity = builder(Entity)
-_build_reaction = builder(Reaction)
+_new_entity = exact_builder(Entity)
+_ENTITY_MAKER = MAKER
+_ENTITY_FIELDS = set(Entity.model_fields)
+_ENTITY_TEMPLATE: dict[str, Any] = {
+    name: (EMPTY if name == "extra" else field.default)
+    for name, field in Entity.model_fields.items()
+}
+_new_reaction = exact_builder(Reaction)
 _build_forward = builder(Forward)
 _build_file = builder(MediaFile)
 
@@ -142,10 +148,13 @@ class _BadValueError(Exception):
 class _MessageReader:
     """Turns one raw message dict into a :class:`Post`, reporting problems with their place."""
 
-    def __init__(self, ctx: ParseContext) -> None:
+    def __init__(self, ctx: ParseContext, located: js.Locator | None = None) -> None:
         self.ctx = ctx
+        self.located = located
 
     def problem(self, reason: str, line: int | None, mid: int | None, index: int) -> None:
+        if line is None and self.located is not None:
+            line = self.located.line_of(index)  # a message read in a batch
         self.ctx.problem(reason, self.ctx.location(line=line, message_id=mid, message_index=index))
 
     def read(self, raw: Any, index: int, line: int | None) -> Post | None:
@@ -156,6 +165,9 @@ class _MessageReader:
         if type(mid) is not int:
             self.problem(f"message 'id' must be an integer, got {mid!r}", line, None, index)
             return None
+        post = _fast_message(raw, mid)
+        if post is not None:
+            return post
         issues: list[str] = []
         try:
             post = self._read(raw, mid, issues)
@@ -313,6 +325,118 @@ class _MessageReader:
                 issues.append(f"'inline_bot_buttons' is malformed ({exc}); kept verbatim")
 
 
+_ALL_MEDIA_KEYS = frozenset(_PHOTO_KEYS) | frozenset(_FILE_KEYS)
+# Keys an ordinary modern message has; anything else goes through the general reader.
+_FAST_KEYS = (
+    frozenset({"id", "type", "date", "date_unixtime", "edited", "edited_unixtime", "from",
+               "from_id", "author", "forwarded_from", "forwarded_from_id",
+               "reply_to_message_id", "text", "text_entities", "reactions"})
+    | _ALL_MEDIA_KEYS
+)  # fmt: skip
+_new_post = exact_builder(Post)
+_new_forward = exact_builder(Forward)
+_POST_TEMPLATE: dict[str, Any] = {
+    name: (EMPTY if name in ("extra", "action_data") else field.default)
+    for name, field in Post.model_fields.items()
+}
+
+
+def _fast_message(raw: dict[str, Any], mid: int) -> Post | None:
+    """An ordinary message of a modern export, read in one flat pass; ``None`` as soon as
+    anything is unusual (an unknown key, a null, an odd type, a non-canonical text), leaving
+    the message to the general reader, which reports and keeps such things. Both give equal
+    posts (tests/property/test_properties.py checks it)."""
+    get = raw.get
+    if get("type") != "message" or not raw.keys() <= _FAST_KEYS:
+        return None
+    unix = get("date_unixtime")
+    local = get("date")
+    if type(unix) is not str or type(local) is not str or not unix.isdigit():
+        return None
+    d = _POST_TEMPLATE.copy()
+    d["id"] = mid
+    d["date"] = _utc(int(unix))
+    d["date_local"] = local
+    if "edited" in raw or "edited_unixtime" in raw:
+        eunix = get("edited_unixtime")
+        elocal = get("edited")
+        if type(eunix) is not str or type(elocal) is not str or not eunix.isdigit():
+            return None
+        d["edited"] = _utc(int(eunix))
+        d["edited_local"] = elocal
+    name = get("from")
+    if name is not None:
+        if type(name) is not str:
+            return None
+        d["author"] = _intern(name)
+    if "from_id" in raw:
+        pid = raw["from_id"]
+        if type(pid) is not str:
+            return None
+        d["author_id"] = _intern(pid)
+    if "author" in raw:
+        signature = raw["author"]
+        if type(signature) is not str:
+            return None
+        d["signature"] = signature
+    if "forwarded_from" in raw or "forwarded_from_id" in raw:
+        origin = get("forwarded_from")
+        origin_id = get("forwarded_from_id")
+        if (origin is not None and type(origin) is not str) or (
+            "forwarded_from_id" in raw and type(origin_id) is not str
+        ):
+            return None
+        d["forward"] = _new_forward(
+            {
+                "from_name": None if origin is None else _intern(origin),
+                "from_id": None if origin_id is None else _intern(origin_id),
+                "date": None,
+                "saved_from": None,
+                "extra": EMPTY,
+            }
+        )
+    if "reply_to_message_id" in raw:
+        reply = raw["reply_to_message_id"]
+        if type(reply) is not int:
+            return None
+        d["reply_to_id"] = reply
+    parts = get("text_entities")
+    if type(parts) is not list or not _read_modern_text(parts, get("text"), "text" in raw, d):
+        return None
+    if "_text_verbatim" in d:
+        return None
+    if "reactions" in raw:
+        reactions = raw["reactions"]
+        if type(reactions) is not list:
+            return None
+        made = []
+        for r in reactions:
+            # the common {type: emoji, count, emoji}, inline; anything else via _reaction
+            if type(r) is dict and len(r) == 3 and r.get("type") == "emoji":
+                count = r["count"]
+                emoji = r.get("emoji")
+                if type(count) is int and type(emoji) is str:
+                    made.append(_new_reaction({"kind": "emoji", "count": count,
+                                               "emoji": _intern(emoji), "document_id": None,
+                                               "recent": None, "extra": EMPTY}))  # fmt: skip
+                    continue
+            try:
+                made.append(_reaction(r))
+            except (_BadValueError, TypeError):
+                return None
+        d["reactions"] = tuple(made)
+    if "photo" in raw or "file" in raw:
+        extra: dict[str, Any] = {}
+        media, used = _read_media(raw, extra)
+        if extra or len(raw.keys() & _ALL_MEDIA_KEYS) != len(used):
+            return None
+        d["media"] = media
+    elif not raw.keys().isdisjoint(_ALL_MEDIA_KEYS):
+        return None
+    d["source_keys"] = _interned(tuple(raw))
+    return _new_post(d)
+
+
 def _instant(
     raw: dict[str, Any],
     local_key: str,
@@ -379,6 +503,98 @@ def _author(
             bad(id_key, "a prefixed id string")
 
 
+def _read_modern_text(parts: list[Any], text: Any, has_text: bool, values: dict[str, Any]) -> bool:
+    """The newest writers' shape in one pass: every part an object, plain parts ``{type,
+    text}`` never adjacent; ``text`` checked against the parts on the way. Returns False
+    (having set nothing) when the parts are not in that shape, so the general reader decides.
+
+    This is the hottest loop of the library: entities are built inline.
+    """
+    pieces: list[str] = []
+    append = pieces.append
+    entities: list[Entity] = []
+    had_empty = False
+    text_list = text if type(text) is list and len(text) == len(parts) else None
+    check = text_list is not None
+    text_ok = check or not has_text or type(text) is str
+    pos = 0
+    prev_plain = False
+    intern = _intern
+    new, set_dict, set_fields, set_extra, set_private = _ENTITY_MAKER
+    fields = _ENTITY_FIELDS
+    template = _ENTITY_TEMPLATE
+    try:
+        # equal lengths: text_list is only used when it has one item per part
+        for part, expected in zip(
+            parts, text_list if text_list is not None else parts, strict=True
+        ):
+            if type(part) is not dict:
+                return False
+            ptext = part["text"]
+            kind = part["type"]
+            if type(ptext) is not str:
+                return False
+            if kind == "plain":
+                if len(part) != 2:
+                    return False
+                if check and expected != ptext:
+                    text_ok = False
+                if not ptext:
+                    had_empty = True
+                    continue
+                if prev_plain:
+                    return False
+                prev_plain = True
+                append(ptext)
+                pos += len(ptext)
+                continue
+            if type(kind) is not str:
+                return False
+            if check and expected != part:
+                text_ok = False
+            prev_plain = False
+            length = len(ptext)
+            if len(part) == 2:
+                entity = new(Entity)
+                data = template.copy()
+                data["kind"] = intern(kind)
+                data["offset"] = pos
+                data["length"] = length
+                data["text"] = ptext
+                set_dict(entity, data)
+                set_fields(entity, fields)
+                set_extra(entity, None)
+                set_private(entity, None)
+                entities.append(entity)
+            else:
+                entities.append(_entity(kind, ptext, pos, part))
+            append(ptext)
+            pos += length
+    except KeyError:
+        return False
+    empties = None
+    if had_empty:
+        empties = [i for i, p in enumerate(parts) if not p["text"] and p["type"] == "plain"]
+    if has_text and type(text) is str:
+        n = len(parts)
+        text_ok = (n == 0 and text == "") or (
+            n == 1 and parts[0].get("type") == "plain" and parts[0]["text"] == text
+        )
+    elif has_text and text_list is not None:
+        # A list is what the writer writes only for two or more parts, or one entity part.
+        text_ok = text_ok and len(parts) > 0
+        text_ok = text_ok and not (len(parts) == 1 and parts[0].get("type") == "plain")
+    values["text"] = "".join(pieces)
+    if entities:
+        values["entities"] = tuple(entities)
+    if empties:
+        key = tuple(empties)
+        values["text_empty_parts"] = _int_tuple_cache.setdefault(key, key)
+    if not text_ok:
+        values["_text_verbatim"] = True
+    return True
+
+
 def _read_text(
     raw: dict[str, Any],
     values: dict[str, Any],
@@ -386,6 +602,11 @@ def _read_text(
     bad: Callable[[str, str], None],
 ) -> None:
     text = raw.get("text")
+    modern = raw.get("text_entities")
+    if type(modern) is list and _read_modern_text(modern, text, "text" in raw, values):
+        if values.pop("_text_verbatim", False):
+            extra["text"] = text
+        return
     parts = raw.get("text_entities")
     from_entities = "text_entities" in raw
     if from_entities and type(parts) is not list:
@@ -475,11 +696,16 @@ def _read_text(
 
 
 def _entity(kind: str, text: str, offset: int, obj: dict[str, Any]) -> Entity:
-    values: dict[str, Any] = {
+    data: dict[str, Any] = {
         "kind": _intern(kind),
         "offset": offset,
         "length": len(text),
         "text": text,
+        "href": None,
+        "user_id": None,
+        "language": None,
+        "document_id": None,
+        "collapsed": None,
         "extra": EMPTY,
     }
     if len(obj) > 2:
@@ -489,40 +715,48 @@ def _entity(kind: str, text: str, offset: int, obj: dict[str, Any]) -> Entity:
                 continue
             ftype = _ENTITY_FIELD_TYPE.get(key)
             if ftype is not None and type(value) is ftype:
-                values[key] = value
+                data[key] = value
             else:
                 extra[key] = value
         if extra:
-            values["extra"] = extra
-    return _build_entity(values)
+            data["extra"] = extra
+    return _new_entity(data)
 
 
 def _reaction(obj: Any) -> Reaction:
     if type(obj) is not dict:
         raise _BadValueError("a reaction must be an object")
-    values: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
+    if len(obj) == 3:  # the common {type: emoji, count, emoji}
+        count = obj.get("count")
+        emoji = obj.get("emoji")
+        if obj.get("type") == "emoji" and type(count) is int and type(emoji) is str:
+            return _new_reaction({"kind": "emoji", "count": count, "emoji": _intern(emoji),
+                                  "document_id": None, "recent": None, "extra": EMPTY})  # fmt: skip
+    data: dict[str, Any] = {
+        "kind": "unknown",
+        "count": None,
+        "emoji": None,
+        "document_id": None,
+        "recent": None,
+        "extra": EMPTY,
+    }
+    extra: dict[str, Any] | None = None
     for key, value in obj.items():
-        if key == "type":
-            if value in _REACTION_KINDS:
-                values["kind"] = value
-            else:
-                values["kind"] = "unknown"
-                extra["type"] = value
+        if key == "type" and value in _REACTION_KINDS:
+            data["kind"] = value
         elif key == "count" and type(value) is int:
-            values["count"] = value
-        elif key in ("emoji", "document_id") and type(value) is str:
-            values[key] = _intern(value)
+            data["count"] = value
+        elif (key == "emoji" or key == "document_id") and type(value) is str:
+            data[key] = _intern(value)
         elif key == "recent" and type(value) is list:
-            values["recent"] = tuple(_recent(r) for r in value)
+            data["recent"] = tuple(_recent(r) for r in value)
         else:
-            extra[key] = value
-    if "count" not in values:
+            if extra is None:
+                extra = data["extra"] = {}
+            extra[key] = value  # an unknown type stays in extra["type"]
+    if data["count"] is None:
         raise _BadValueError("a reaction needs an integer 'count'")
-    if "kind" not in values:
-        values["kind"] = "unknown"
-    values["extra"] = extra or EMPTY
-    return _build_reaction(values)
+    return _new_reaction(data)
 
 
 def _recent(obj: Any) -> RecentReaction:
@@ -1190,21 +1424,24 @@ class DesktopJsonParser:
     def parse(self, source: Source, ctx: ParseContext) -> Iterator[Chat | Post]:
         with source.open() as fh:
             head = fh.read(64)
+        located = js.Locator()
         with source.open() as fh:
             if js.is_indented_layout(head):
-                events = js.scan_indented(fh)
+                events = js.scan_indented(fh, located)
             else:
                 events = js.scan_any(source.open)
             try:
-                yield from self._consume(events, ctx)
+                yield from self._consume(events, ctx, located)
             except js.JsonScanError as exc:
                 # A broken structure cannot be stepped over: strict mode raises; lenient mode
                 # records it and keeps every post read before it.
                 where = SourceLocation(file=ctx.file, line=exc.line, message_index=exc.index)
                 ctx.problem(f"{exc.reason}; reading stopped here", where)
 
-    def _consume(self, events: Iterator[js.Event], ctx: ParseContext) -> Iterator[Chat | Post]:
-        reader = _MessageReader(ctx)
+    def _consume(
+        self, events: Iterator[js.Event], ctx: ParseContext, located: js.Locator
+    ) -> Iterator[Chat | Post]:
+        reader = _MessageReader(ctx, located)
         root: dict[str, Any] = {}
         root_keys: list[str] = []
         chat: Chat | None = None
@@ -1214,9 +1451,15 @@ class DesktopJsonParser:
         account: dict[str, Any] = {}
         in_section: str | None = None
         root_chat: Chat | None = None
+        read = reader.read
         for kind, scope, key, value, line in events:
-            if kind == js.MESSAGE:
-                post = reader.read(value, key, line)
+            if kind == js.MESSAGE_BATCH:
+                for offset, raw in enumerate(value):
+                    post = read(raw, key + offset, None)
+                    if post is not None:
+                        yield post
+            elif kind == js.MESSAGE:
+                post = read(value, key, line)
                 if post is not None:
                     yield post
             elif kind == js.MEMBER:
