@@ -235,3 +235,15 @@ def test_no_network_and_no_entities():
         archive = tgarchive.load(evil, format="desktop-html")
     assert "root:" not in archive.posts[0].text
     assert HTML_PARSER is not None
+
+
+def test_html_posts_are_valid_models():
+    """Posts the HTML parser builds without re-validation equal their validated dump."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tgarchive.ParseWarning)
+        posts = tgarchive.load(EDGE).posts + tgarchive.load(TWIN / "messages.html").posts
+    for post in posts:
+        assert Post.model_validate(post.model_dump()) == post
+        assert Post.model_validate_json(post.model_dump_json()) == post

@@ -16,6 +16,7 @@ from typing import Any
 
 from lxml import etree
 
+from .._build import EMPTY, builder, exact_builder
 from .._source import Source
 from ..errors import SourceLocation
 from ..models import (
@@ -62,6 +63,14 @@ _SIZE = re.compile(r"^(\d+)×(\d+)")
 _DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
 _VOTES = re.compile(r"(\d+) votes?")
 _UTC = timezone.utc
+# Values below are type-correct by construction: models are built without re-validation
+# (tests compare them with validated ones).
+_build_post = builder(Post)
+_build_file = builder(MediaFile)
+_build_forward = builder(Forward)
+_new_entity = exact_builder(Entity)
+_new_reaction = exact_builder(Reaction)
+_ZONES: dict[str, timezone] = {}
 
 # HTML "description" sentences for files that were not exported → Desktop JSON's placeholders.
 _MISSING = {
@@ -182,13 +191,16 @@ def _parse_title(title: str) -> tuple[datetime, str, bool] | None:
     m = _TITLE.match(title.strip())
     if m is None:
         return None
-    d, mo, y, h, mi, s, sign, oh, om = m.groups()
-    local = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s))
+    d, mo, y, h, mi, sec, sign, oh, om = m.groups()
+    local = datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec))
     text = local.isoformat()
     if sign is None:
         return local, text, False
-    offset = timedelta(hours=int(oh), minutes=int(om))
-    zone = timezone(offset if sign == "+" else -offset)
+    key = title[-9:]
+    zone = _ZONES.get(key)
+    if zone is None:
+        offset = timedelta(hours=int(oh), minutes=int(om))
+        zone = _ZONES[key] = timezone(offset if sign == "+" else -offset)
     return local.replace(tzinfo=zone).astimezone(_UTC), text, True
 
 
@@ -208,21 +220,33 @@ class _TextBuilder:
             self.pos += len(text)
 
     def walk(self, el: Any, inside: bool) -> None:
-        self.add(el.text)
+        parts = self.parts
+        text = el.text
+        if text:
+            parts.append(text)
+            self.pos += len(text)
         for child in el:
             tag = child.tag
             if tag == "br":
-                self.add("\n")
-            elif not isinstance(tag, str):
-                pass  # comments were removed by the parser; nothing else can occur
-            else:
+                parts.append("\n")
+                self.pos += 1
+            elif isinstance(tag, str):
                 kind, extra = self.kind_of(child)
                 start = self.pos
-                self.walk(child, inside or kind is not None)
+                if len(child) or inside or kind is None:
+                    self.walk(child, inside or kind is not None)
+                else:  # the common leaf: <strong>text</strong>, <a ...>text</a>
+                    leaf = child.text
+                    if leaf:
+                        parts.append(leaf)
+                        self.pos += len(leaf)
                 # Telegram flattens entities: only the outermost one of nested tags counts.
                 if kind is not None and not inside and self.pos > start:
                     self.entities.append((kind, start, self.pos, extra))
-            self.add(child.tail)
+            tail = child.tail
+            if tail:
+                parts.append(tail)
+                self.pos += len(tail)
 
     @staticmethod
     def kind_of(el: Any) -> tuple[str | None, dict[str, Any]]:
@@ -263,13 +287,26 @@ class _TextBuilder:
         end = tail.start() if tail is not None else len(text)
         body = text[lead:end]
         entities = []
-        for kind, start, stop, extra in sorted(self.entities, key=lambda e: e[1]):
+        # Entities were recorded in text order (only outermost tags count, so none overlap).
+        for kind, start, stop, extra in self.entities:
             a, b = max(start - lead, 0), min(stop - lead, len(body))
             if b <= a:
                 continue
             entities.append(
-                Entity.model_validate(
-                    {"kind": kind, "offset": a, "length": b - a, "text": body[a:b], **extra}
+                _new_entity(
+                    {
+                        "kind": kind,
+                        "offset": a,
+                        "length": b - a,
+                        "text": body[a:b],
+                        "href": None,
+                        "user_id": None,
+                        "language": None,
+                        "document_id": extra.get("document_id"),
+                        "collapsed": None,
+                        "extra": EMPTY,
+                    }
+                    | extra
                 )
             )
         return body, tuple(entities)
@@ -351,7 +388,7 @@ def _generic_media(block: Any, kinds: list[str]) -> Media:
         duration = _duration(status.split(",")[0])
         if duration is not None:
             values["duration"] = duration
-    return MediaFile.model_validate(values)
+    return _build_file(values)
 
 
 def _poll(block: Any) -> Poll:
@@ -402,7 +439,7 @@ def _media(wrap: Any) -> Media | None:
                 m = re.search(r"width: (\d+)px; height: (\d+)px", style)
                 if m and kind != "photo":
                     values["width"], values["height"] = int(m.group(1)), int(m.group(2))
-            return MediaFile.model_validate(values)
+            return _build_file(values)
         if "video_file_wrap" in kinds:
             duration = None
             for div in block.iter("div"):
@@ -414,28 +451,50 @@ def _media(wrap: Any) -> Media | None:
     return None
 
 
-def _reactions(div: Any) -> tuple[Reaction, ...]:
+def _count(text: str) -> int:
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
     from ..text import parse_count
 
+    return parse_count(text) or 0
+
+
+def _reactions(div: Any) -> tuple[Reaction, ...]:
     found = []
-    for span in div.iter("span"):
-        cls = _classes(span)
-        if "reaction" not in cls:
+    for span in div:
+        cls = span.get("class") or ""
+        if span.tag != "span" or "reaction" not in cls.split():
             continue
         count = 0
         emoji = None
-        for inner in span.iter("span"):
-            inner_cls = _classes(inner)
-            if "count" in inner_cls:
-                count = parse_count(_strip(_text_of(inner))) or 0
-            elif "emoji" in inner_cls:
+        custom = None
+        for inner in span.iter():
+            inner_cls = inner.get("class")
+            if inner_cls == "count":
+                count = _count(_text_of(inner))
+            elif inner_cls == "emoji":
                 emoji = _strip(_text_of(inner)) or None
-        if "paid" in cls:
-            found.append(Reaction(kind="paid", count=count))
-        elif emoji:
-            found.append(Reaction(kind="emoji", emoji=emoji, count=count))
+            elif inner.tag == "tg-emoji":
+                custom = inner.get("emoji-id")
+        if "paid" in cls.split():
+            kind, emoji = "paid", None
+        elif emoji and custom is None:
+            kind = "emoji"
         else:
-            found.append(Reaction(kind="custom_emoji", count=count))
+            kind, emoji = "custom_emoji", None
+        found.append(
+            _new_reaction(
+                {
+                    "kind": kind,
+                    "count": count,
+                    "emoji": emoji,
+                    "document_id": custom,
+                    "recent": None,
+                    "extra": EMPTY,
+                }
+            )
+        )
     return tuple(found)
 
 
@@ -644,7 +703,7 @@ class DesktopHtmlParser:
             parsed = _parse_title(date_div.get("title", ""))
             if parsed:
                 values["date"], values["date_local"], _aware = parsed
-        return Post.model_validate(values)
+        return _build_post(values)
 
     def _message(
         self, el: Any, mid: int, cls: list[str], carry: _Carry, ctx: ParseContext, file: str
@@ -687,7 +746,7 @@ class DesktopHtmlParser:
             values["via_bot"] = via_bot
         if forward is not None:
             values["forward"] = forward
-        return Post.model_validate(values)
+        return _build_post(values)
 
     def _fill(
         self, body: Any, values: dict[str, Any], ctx: ParseContext, file: str, mid: int
@@ -752,7 +811,7 @@ class DesktopHtmlParser:
         self._fill(div, values, ctx, file, mid)
         if not found and carry is not None and carry.forward is not None:
             return carry.forward  # a joined forward from the same origin
-        return Forward(from_name=name, date=date)
+        return _build_forward({"from_name": name, "date": date})
 
 
 def _ranges(numbers: list[int]) -> str:
