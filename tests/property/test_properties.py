@@ -92,7 +92,7 @@ def test_fast_path_equals_the_general_reader(export):
 
     reader = _MessageReader(ParseContext())
     for raw in export["messages"]:
-        fast = _fast_message(raw, raw["id"])
+        fast = _fast_message(raw)
         if fast is None:
             continue
         issues: list[str] = []
@@ -120,7 +120,7 @@ def test_fast_path_equals_the_general_reader_on_real_and_fixture_messages():
         chats = data["chats"]["list"] if "chats" in data else [data]
         for chat in chats:
             for raw in chat["messages"]:
-                fast = _fast_message(raw, raw["id"])
+                fast = _fast_message(raw)
                 if fast is not None:
                     taken += 1
                     assert fast == reader._read(raw, raw["id"], [])

@@ -50,6 +50,7 @@ from . import _jsonscan as js
 __all__ = ["DesktopJsonParser", "dump_desktop_json", "post_to_json_object"]
 
 _UTC = timezone.utc
+_fromtimestamp = datetime.fromtimestamp
 
 _build_post = builder(Post)
 _new_entity = exact_builder(Entity)
@@ -165,9 +166,6 @@ class _MessageReader:
         if type(mid) is not int:
             self.problem(f"message 'id' must be an integer, got {mid!r}", line, None, index)
             return None
-        post = _fast_message(raw, mid)
-        if post is not None:
-            return post
         issues: list[str] = []
         try:
             post = self._read(raw, mid, issues)
@@ -341,13 +339,16 @@ _POST_TEMPLATE: dict[str, Any] = {
 }
 
 
-def _fast_message(raw: dict[str, Any], mid: int) -> Post | None:
+def _fast_message(raw: Any) -> Post | None:
     """An ordinary message of a modern export, read in one flat pass; ``None`` as soon as
     anything is unusual (an unknown key, a null, an odd type, a non-canonical text), leaving
     the message to the general reader, which reports and keeps such things. Both give equal
     posts (tests/property/test_properties.py checks it)."""
+    if type(raw) is not dict:
+        return None
     get = raw.get
-    if get("type") != "message" or not raw.keys() <= _FAST_KEYS:
+    mid = get("id")
+    if type(mid) is not int or get("type") != "message" or not raw.keys() <= _FAST_KEYS:
         return None
     unix = get("date_unixtime")
     local = get("date")
@@ -355,14 +356,14 @@ def _fast_message(raw: dict[str, Any], mid: int) -> Post | None:
         return None
     d = _POST_TEMPLATE.copy()
     d["id"] = mid
-    d["date"] = _utc(int(unix))
+    d["date"] = _fromtimestamp(int(unix), _UTC)
     d["date_local"] = local
     if "edited" in raw or "edited_unixtime" in raw:
         eunix = get("edited_unixtime")
         elocal = get("edited")
         if type(eunix) is not str or type(elocal) is not str or not eunix.isdigit():
             return None
-        d["edited"] = _utc(int(eunix))
+        d["edited"] = _fromtimestamp(int(eunix), _UTC)
         d["edited_local"] = elocal
     name = get("from")
     if name is not None:
@@ -1452,14 +1453,19 @@ class DesktopJsonParser:
         in_section: str | None = None
         root_chat: Chat | None = None
         read = reader.read
+        fast = _fast_message
         for kind, scope, key, value, line in events:
             if kind == js.MESSAGE_BATCH:
                 for offset, raw in enumerate(value):
-                    post = read(raw, key + offset, None)
+                    post = fast(raw)  # ordinary messages; the general reader does the rest
+                    if post is None:
+                        post = read(raw, key + offset, None)
                     if post is not None:
                         yield post
             elif kind == js.MESSAGE:
-                post = read(value, key, line)
+                post = fast(value)
+                if post is None:
+                    post = read(value, key, line)
                 if post is not None:
                     yield post
             elif kind == js.MEMBER:
