@@ -247,3 +247,17 @@ def test_html_posts_are_valid_models():
     for post in posts:
         assert Post.model_validate(post.model_dump()) == post
         assert Post.model_validate_json(post.model_dump_json()) == post
+
+
+def test_zip_of_an_html_export_reads_the_whole_chain(tmp_path):
+    """A zip holding only HTML pages (in a folder) loads every page, in order."""
+    import zipfile
+
+    zpath = tmp_path / "ChatExport.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        for page in sorted(TWIN.glob("messages*.html")):
+            zf.write(page, f"ChatExport_2026-11-29/{page.name}")
+    archive = tgarchive.load(zpath)
+    assert archive.format == "desktop-html"
+    assert [p.id for p in archive.posts] == list(range(1, 61))
+    assert archive.issues == []
