@@ -57,21 +57,15 @@ def builder(cls: type[M]) -> Callable[[dict[str, Any]], M]:
             factories.append((name, factory))  # type: ignore[arg-type]
         else:
             template[name] = None if field.is_required() else field.default
-    # Every field of a parsed object is determined by the source: all count as set.
-    fields_set = set(cls.model_fields)
+    make = exact_builder(cls)
 
     def build(values: dict[str, Any]) -> M:
-        obj = _new(cls)
         data = template.copy()
         data.update(values)
         for name, factory in factories:
             if name not in values:
                 data[name] = factory()
-        _set_dict(obj, data)
-        _set_fields(obj, fields_set)
-        _set_extra(obj, None)
-        _set_private(obj, None)
-        return obj
+        return make(data)
 
     return build
 
@@ -79,6 +73,7 @@ def builder(cls: type[M]) -> Callable[[dict[str, Any]], M]:
 def exact_builder(cls: type[M]) -> Callable[[dict[str, Any]], M]:
     """Like :func:`builder`, for a dict that already holds every field, in declaration order
     (used on the hottest paths: no copy, no update)."""
+    # Every field of a parsed object is determined by the source: all count as set.
     fields_set = set(cls.model_fields)
 
     def build(data: dict[str, Any]) -> M:

@@ -585,15 +585,21 @@ def _read_modern_text(parts: list[Any], text: Any, has_text: bool, values: dict[
         # A list is what the writer writes only for two or more parts, or one entity part.
         text_ok = text_ok and len(parts) > 0
         text_ok = text_ok and not (len(parts) == 1 and parts[0].get("type") == "plain")
+    _store_text(values, pieces, entities, empties)
+    if not text_ok:
+        values["_text_verbatim"] = True
+    return True
+
+
+def _store_text(
+    values: dict[str, Any], pieces: list[str], entities: list[Entity], empties: list[int] | None
+) -> None:
     values["text"] = "".join(pieces)
     if entities:
         values["entities"] = tuple(entities)
     if empties:
-        key = tuple(empties)
-        values["text_empty_parts"] = _int_tuple_cache.setdefault(key, key)
-    if not text_ok:
-        values["_text_verbatim"] = True
-    return True
+        positions = tuple(empties)
+        values["text_empty_parts"] = _int_tuple_cache.setdefault(positions, positions)
 
 
 def _read_text(
@@ -669,12 +675,7 @@ def _read_text(
         entities.append(_entity(kind, ptext, pos, obj))
         pieces.append(ptext)
         pos += len(ptext)
-    values["text"] = "".join(pieces)
-    if entities:
-        values["entities"] = tuple(entities)
-    if empties:
-        positions = tuple(empties)
-        values["text_empty_parts"] = _int_tuple_cache.setdefault(positions, positions)
+    _store_text(values, pieces, entities, empties)
     if not canonical:
         # Parts the model cannot re-create (adjacent plain parts, odd shapes): keep them as read.
         for key in ("text", "text_entities"):
