@@ -188,15 +188,18 @@ def _strip(text: str) -> str:
 
 
 def _parse_title(title: str) -> tuple[datetime, str, bool] | None:
-    m = _TITLE.match(title.strip())
+    """``DD.MM.YYYY HH:MM:SS[ UTC±hh:mm]`` → (instant, local ISO string, has a zone)."""
+    m = _TITLE.match(title)
     if m is None:
-        return None
+        m = _TITLE.match(title.strip())
+        if m is None:
+            return None
     d, mo, y, h, mi, sec, sign, oh, om = m.groups()
     local = datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec))
     text = local.isoformat()
     if sign is None:
         return local, text, False
-    key = title[-9:]
+    key = sign + oh + om
     zone = _ZONES.get(key)
     if zone is None:
         offset = timedelta(hours=int(oh), minutes=int(om))
@@ -472,9 +475,9 @@ def _reactions(div: Any) -> tuple[Reaction, ...]:
         for inner in span.iter():
             inner_cls = inner.get("class")
             if inner_cls == "count":
-                count = _count(_text_of(inner))
+                count = _count(inner.text or "" if not len(inner) else _text_of(inner))
             elif inner_cls == "emoji":
-                emoji = _strip(_text_of(inner)) or None
+                emoji = _strip(inner.text or "" if not len(inner) else _text_of(inner)) or None
             elif inner.tag == "tg-emoji":
                 custom = inner.get("emoji-id")
         if "paid" in cls.split():
@@ -708,7 +711,11 @@ class DesktopHtmlParser:
     def _message(
         self, el: Any, mid: int, cls: list[str], carry: _Carry, ctx: ParseContext, file: str
     ) -> Post:
-        body = next((c for c in el if c.tag == "div" and c.get("class") == "body"), None)
+        body = None
+        for child in el:
+            if child.tag == "div" and child.get("class") == "body":
+                body = child
+                break
         if body is None:
             raise ValueError("no div.body")
         values: dict[str, Any] = {"id": mid}
