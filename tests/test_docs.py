@@ -59,3 +59,27 @@ def test_bilingual_doc_examples():
                               optionflags=doctest.ELLIPSIS)  # fmt: skip
     assert result.failed == 0
     assert result.attempted >= 10
+
+
+def test_examples_run(tmp_path):
+    """Every script in examples/ runs on bundled data and prints what it promises."""
+    import subprocess
+    import sys
+
+    examples = Path(__file__).parents[1] / "examples"
+    twin = Path(__file__).parent / "fixtures" / "equivalence" / "generated" / "messages.html"
+
+    def run(*args: str) -> str:
+        return subprocess.run([sys.executable, *args], capture_output=True, text=True,
+                              check=True).stdout  # fmt: skip
+
+    out = run(str(examples / "korean_posts.py"))
+    assert "5 of 10 posts are in Korean" in out
+    out = run(str(examples / "reactions_and_links.py"))
+    assert "most reacted:" in out and "most linked: huyenchip.com (2)" in out
+    target = tmp_path / "result.json"
+    out = run(str(examples / "html_to_json.py"), str(twin), str(target))
+    assert "wrote 60 posts" in out
+    assert tgarchive.load(target).format == "desktop-json"
+    assert sorted(p.name for p in examples.glob("*.py")) == [
+        "html_to_json.py", "korean_posts.py", "reactions_and_links.py"]  # fmt: skip

@@ -1,0 +1,23 @@
+"""Convert a Telegram Desktop HTML export (messages.html, messages2.html, ...) to result.json.
+
+python examples/html_to_json.py EXPORT_FOLDER_OR_FIRST_PAGE OUTPUT.json
+"""
+
+from __future__ import annotations
+
+import sys
+
+import tgarchive
+
+
+def main(source: str, target: str) -> int:
+    archive = tgarchive.load(source, format="desktop-html")
+    for issue in archive.issues:  # missing pages, unreadable messages...
+        print("note:", issue, file=sys.stderr)
+    tgarchive.dump(archive, target)
+    print(f"wrote {len(archive.posts)} posts to {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1], sys.argv[2]))
