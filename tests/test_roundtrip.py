@@ -127,3 +127,37 @@ def test_entities_must_match_the_text():
     with pytest.raises(pydantic.ValidationError, match="does not match"):
         tgarchive.Post(id=1, text="hello", entities=(
             tgarchive.Entity(kind="bold", offset=1, length=2, text="he"),))  # fmt: skip
+
+
+def test_escapes_and_duplicate_keys_deep_in_a_large_file():
+    """Telegram's \\xHH escapes in every message and a duplicate-key message, across many
+    1 MiB reads and batches: every post read, the file written back equal, lines exact."""
+    import re
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from generate import write_export
+
+    out = io.StringIO()
+    write_export(out, 4000)
+    data = re.sub(rb'("text_entities": \[\n    \{\n     "type": "plain",\n     "text": ")',
+                  rb"\1\\x0B", out.getvalue().encode())  # fmt: skip
+    assert data.count(b"\\x0B") > 3000 and len(data) > 4 * (1 << 20)
+    # a send_webview_data service message (duplicate "text") far past the first read
+    at = data.index(b'\n  {\n   "id": 3500,')
+    webview = (b'\n  {\n   "id": 3500,\n   "type": "service",\n   "date": "2025-01-01T00:00:00",\n'
+               b'   "date_unixtime": "1735657200",\n   "action": "send_webview_data",\n'
+               b'   "text": "Open app",\n   "text": "",\n   "text_entities": []\n  },')  # fmt: skip
+    end = data.index(b"\n  },", at + 5) + len(b"\n  },")
+    data = data[:at] + webview + data[end:]
+    archive = tgarchive.load(data, strict=True)
+    assert [p.id for p in archive.posts] == list(range(1, 4001))
+    assert archive.posts[3499].action_data == {"text": "Open app"}
+    assert archive.posts[1].text.startswith("\x0b")
+    assert json.loads(tgarchive.dumps(archive)) == json.loads(js.fix_escapes(data))
+    # an error deep inside such a stretch is located on its own line
+    broken = data.replace(b'"id": 3700,', b'"id": 3700 oops,', 1)
+    with pytest.raises(tgarchive.ParseError) as info:
+        tgarchive.load(broken, strict=True)
+    line = info.value.location.line
+    assert line is not None and b'"id": 3700 oops' in broken.split(b"\n")[line]

@@ -204,13 +204,18 @@ class _Reader:
             search = keep - shift
 
 
-def _batch(r: _Reader, close: bytes, size: int) -> bytes | None:
+def _batch(r: _Reader, close: bytes, array_end: bytes, size: int) -> bytes | None:
     """Bytes from ``pos`` through the last whole message that ends within about ``size``
-    bytes (messages end at a ``close`` line followed by ``,`` or a line break); ``None`` when
-    no message ends there (a huge one: the caller reads it alone)."""
+    bytes and before the message array's own end (``array_end``: in an account export the
+    next chat's messages follow at the same indentation); messages end at a ``close`` line
+    followed by ``,`` or a line break. ``None`` when no message ends there (a huge one: the
+    caller reads it alone)."""
     while len(r.buf) - r.pos < size + len(close) + 2 and r.fill() >= 0:
         pass
     limit = min(len(r.buf), r.pos + size)
+    stop = r.buf.find(array_end, r.pos, limit)
+    if stop >= 0:
+        limit = stop + 1  # keep the last message's closing line
     i = r.buf.rfind(close, r.pos, limit)
     while i >= 0:
         end = i + len(close)
@@ -222,6 +227,20 @@ def _batch(r: _Reader, close: bytes, size: int) -> bytes | None:
             return data
         i = r.buf.rfind(close, r.pos, i)
     return None
+
+
+def _split(batch: bytes, close: bytes, first_line: int) -> Iterator[tuple[bytes, int]]:
+    """The messages of a batch (as :func:`_batch` returned it), each with its first line."""
+    pos = 0
+    separator = close + b","
+    while True:
+        i = batch.find(separator, pos)
+        end = len(batch) if i < 0 else i + len(close)
+        yield batch[pos:end], first_line + batch.count(b"\n", 0, pos)
+        if i < 0:
+            return
+        nl = batch.find(b"\n", end)
+        pos = nl + 1
 
 
 def _member(line: bytes, indent: int, lineno: int) -> tuple[str, bytes]:
@@ -360,26 +379,33 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
             yield (MESSAGE, "", index, _loads_at(item.rstrip(b","), lineno, index), lineno)
             index += 1
             continue
-        # Fast path: many messages in one orjson call, parsed as one JSON array. Anything
-        # unusual (Telegram's \\xHH escapes, duplicate keys, a parse error) is re-read below,
-        # one message at a time, with its exact line.
-        start, start_pos = lineno, r.pos
-        batch = _batch(r, close, _BATCH_BYTES)
-        if batch is not None and pairs_marker not in batch and b"\\x" not in batch:
-            try:
-                items = orjson.loads(b"[" + batch + b"]")
-            except orjson.JSONDecodeError:
-                items = None
+        # Many messages in one orjson call, parsed as one JSON array; Telegram's \\xHH escapes
+        # are repaired on the batch first. Duplicate keys or a parse error: the same bytes,
+        # message by message, with exact lines. The reader never rewinds.
+        start = lineno
+        batch = _batch(r, close, b"\n" + end, _BATCH_BYTES)
+        if batch is not None:
+            items = None
+            if pairs_marker not in batch:
+                fixed = fix_escapes(batch) if b"\\x" in batch else batch
+                try:
+                    items = orjson.loads(b"[" + fixed + b"]")
+                except orjson.JSONDecodeError:
+                    items = None
             if items is not None:
                 located.batch = (start, index, batch, close)
                 yield (MESSAGE_BATCH, "", index, items, None)
                 index += len(items)
                 located.batch = None
                 continue
-        if batch is not None:
-            r.pos, r.line = start_pos, start  # re-read this stretch message by message
-            if r.buf[start_pos : start_pos + 1] == b"":
-                raise JsonScanError("the reader lost its place", start, index)
+            for data, line in _split(batch, close, start):
+                try:
+                    raw = loads(data, pairs=pairs_marker in data)
+                except JsonScanError as exc:
+                    raise JsonScanError(exc.reason, line, index) from exc
+                yield (MESSAGE, "", index, raw, line)
+                index += 1
+            continue
         data = r.block(close, lineno)
         pairs = pairs_marker in data
         try:

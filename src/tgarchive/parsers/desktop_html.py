@@ -58,7 +58,6 @@ _TITLE = re.compile(
 )
 _DATE_SEPARATOR = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
 _GO_TO = re.compile(r"go_to_message(-?\d+)")
-_ON_CLICK_ARG = re.compile(r'Show\w+\(["\'](.*?)["\']\)')
 _SIZE = re.compile(r"^(\d+)×(\d+)")
 _DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
 _VOTES = re.compile(r"(\d+) votes?")

@@ -870,13 +870,6 @@ def _typed(field: str, kind: type) -> Callable[[Any, dict[str, Any]], bool]:
     return read
 
 
-def _thumbnail(value: Any, values: dict[str, Any]) -> bool:
-    if type(value) is not str:
-        return False
-    values["thumbnail"] = value
-    return True
-
-
 def _media_type(value: Any, values: dict[str, Any]) -> bool:
     return type(value) is str and value in _MEDIA_TYPE_KIND
 
@@ -887,7 +880,7 @@ _FILE_FIELDS: dict[str, Callable[[Any, dict[str, Any]], bool]] = {
     "photo_file_size": _typed("file_size", int),
     "file_size": _typed("file_size", int),
     "file_name": _typed("file_name", str),
-    "thumbnail": _thumbnail,
+    "thumbnail": _typed("thumbnail", str),
     "thumbnail_file_size": _typed("thumbnail_file_size", int),
     "media_type": _media_type,
     "sticker_emoji": _typed("sticker_emoji", str),

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-HANGUL_SYLLABLE_FIRST = 0xAC00
-HANGUL_SYLLABLE_LAST = 0xD7A3
-
 
 def is_hangul(ch: str) -> bool:
     """Hangul syllables, all jamo blocks and half-width Hangul."""
