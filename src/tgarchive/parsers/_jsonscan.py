@@ -398,12 +398,12 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
                 index += len(items)
                 located.batch = None
                 continue
-            for data, line in _split(batch, close, start):
+            for data, at_line in _split(batch, close, start):
                 try:
                     raw = loads(data, pairs=pairs_marker in data)
                 except JsonScanError as exc:
-                    raise JsonScanError(exc.reason, line, index) from exc
-                yield (MESSAGE, "", index, raw, line)
+                    raise JsonScanError(exc.reason, at_line, index) from exc
+                yield (MESSAGE, "", index, raw, at_line)
                 index += 1
             continue
         data = r.block(close, lineno)
