@@ -161,3 +161,31 @@ def test_escapes_and_duplicate_keys_deep_in_a_large_file():
         tgarchive.load(broken, strict=True)
     line = info.value.location.line
     assert line is not None and b'"id": 3700 oops' in broken.split(b"\n")[line]
+
+
+def test_duplicate_keys_inside_a_clean_batch():
+    """A send_webview_data message among ordinary ones (no escapes, so its batch parses in
+    one go, which keeps only the last "text"): the consumer asks for its exact parse."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from generate import write_export
+
+    out = io.StringIO()
+    write_export(out, 300)
+    data = out.getvalue().encode()
+    assert b"\\x" not in data
+    at = data.index(b'\n  {\n   "id": 150,')
+    end = data.index(b"\n  },", at + 5) + len(b"\n  },")
+    webview = (b'\n  {\n   "id": 150,\n   "type": "service",\n   "date": "2025-01-01T00:00:00",\n'
+               b'   "date_unixtime": "1735657200",\n   "action": "send_webview_data",\n'
+               b'   "text": "Open app",\n   "text": "",\n   "text_entities": []\n  },')  # fmt: skip
+    data = data[:at] + webview + data[end:]
+    archive = tgarchive.load(data, strict=True)
+    post = archive.posts[149]
+    assert (post.id, post.action, post.action_data) == (
+        150,
+        "send_webview_data",
+        {"text": "Open app"},
+    )
+    assert tgarchive.dumps(archive).encode() == data

@@ -13,8 +13,9 @@ Two scanners produce the same event stream:
 
 Telegram's writer also emits ``\\xHH`` escapes for control bytes, which no JSON parser accepts;
 both scanners rewrite them to ``\\u00HH``. Duplicate keys (``send_webview_data`` service
-messages write ``"text"`` twice) are kept: the message's dict then carries ``dups``, the earlier
-values in order.
+messages write ``"text"`` twice, see :data:`DUPLICATE_KEY_ACTIONS`) are kept: the message's dict
+then carries ``dups``, the earlier values in order. Batches are parsed without looking for them
+(orjson keeps the last value); the consumer asks :meth:`Locator.exact` for such a message.
 
 Events are tuples whose first item is one of the constants below.
 """
@@ -31,6 +32,7 @@ import orjson
 __all__ = [
     "CHAT_BEGIN",
     "CHAT_END",
+    "DUPLICATE_KEY_ACTIONS",
     "MEMBER",
     "MESSAGE",
     "MESSAGES_BEGIN",
@@ -53,9 +55,13 @@ SECTION_BEGIN = 4  # (SECTION_BEGIN, "root", key, None, line)   chats / left_cha
 SECTION_END = 5
 CHAT_BEGIN = 6  # (CHAT_BEGIN, "section", index, None, line)
 CHAT_END = 7
-MESSAGE_BATCH = 8  # (MESSAGE_BATCH, "", first index, [raw, ...], None): lines via Locator
+MESSAGE_BATCH = 8  # (MESSAGE_BATCH, "", first index, [raw, ...], None): lines via Locator;
+# duplicate keys are not seen in a batch: ask Locator.exact for a message that may have them
 
 Event = tuple[int, str, Any, Any, int | None]
+
+DUPLICATE_KEY_ACTIONS = frozenset({"send_webview_data"})
+"""Service actions whose messages Telegram Desktop writes with a key twice."""
 
 _CHUNK = 1 << 20
 _BATCH_BYTES = 48 * 1024  # messages parsed per orjson call: small enough to stay young for GC
@@ -204,29 +210,41 @@ class _Reader:
             search = keep - shift
 
 
-def _batch(r: _Reader, close: bytes, array_end: bytes, size: int) -> bytes | None:
-    """Bytes from ``pos`` through the last whole message that ends within about ``size``
-    bytes and before the message array's own end (``array_end``: in an account export the
-    next chat's messages follow at the same indentation); messages end at a ``close`` line
-    followed by ``,`` or a line break. ``None`` when no message ends there (a huge one: the
-    caller reads it alone)."""
+def _batch_end(r: _Reader, close: bytes, size: int) -> int:
+    """Where, in ``r.buf``, the last whole message ending within about ``size`` bytes of
+    ``pos`` ends (messages end at a ``close`` line followed by ``,`` or a line break); -1 when
+    none does (a huge message: the caller reads it alone). Nothing is consumed. The window may
+    run past the message array's end (an account export's next chat follows at the same
+    indentation): parsing such a window fails, and the caller cuts it then, so that the
+    common case pays for no search."""
     while len(r.buf) - r.pos < size + len(close) + 2 and r.fill() >= 0:
         pass
     limit = min(len(r.buf), r.pos + size)
-    stop = r.buf.find(array_end, r.pos, limit)
-    if stop >= 0:
-        limit = stop + 1  # keep the last message's closing line
     i = r.buf.rfind(close, r.pos, limit)
     while i >= 0:
         end = i + len(close)
-        if r.buf[end : end + 1] in (b",", b"\n", b"\r") and end + 1 <= len(r.buf):
-            data = r.buf[r.pos : end]
-            nl = r.buf.find(b"\n", end)
-            r.pos = len(r.buf) if nl < 0 else nl + 1
-            r.line += data.count(b"\n") + (0 if nl < 0 else 1)
-            return data
+        if r.buf[end : end + 1] in (b",", b"\n", b"\r"):
+            return end
         i = r.buf.rfind(close, r.pos, i)
-    return None
+    return -1
+
+
+def _parse_batch(window: bytes) -> list[Any] | None:
+    """The messages of a window as one JSON array; ``None`` if that is not valid JSON."""
+    try:
+        items: list[Any] = orjson.loads(b"[" + window + b"]")
+    except orjson.JSONDecodeError:
+        return None
+    return items
+
+
+def _take(r: _Reader, end: int) -> bytes:
+    """Consume ``r.buf[pos:end]`` and the rest of its last line."""
+    data = r.buf[r.pos : end]
+    nl = r.buf.find(b"\n", end)
+    r.pos = len(r.buf) if nl < 0 else nl + 1
+    r.line += data.count(b"\n") + (0 if nl < 0 else 1)
+    return data
 
 
 def _split(batch: bytes, close: bytes, first_line: int) -> Iterator[tuple[bytes, int]]:
@@ -258,13 +276,15 @@ def _member(line: bytes, indent: int, lineno: int) -> tuple[str, bytes]:
 
 
 class Locator:
-    """Finds the line of a message read in a batch (only asked when there is a problem)."""
+    """Finds a message read in a batch again, when asked (only for problems and for the rare
+    message with duplicate keys): its line, and its own bytes parsed exactly."""
 
     def __init__(self) -> None:
         # first line, first index, the bytes, and the "\n<indent>}" that ends a message
         self.batch: tuple[int, int, bytes, bytes] | None = None
 
-    def line_of(self, index: int) -> int | None:
+    def _span(self, index: int) -> tuple[int, int, int] | None:
+        """The first line, start and end of message ``index`` in the current batch."""
         if self.batch is None:
             return None
         line, first, data, close = self.batch
@@ -273,8 +293,23 @@ class Locator:
             nxt = data.find(close + b",", pos)
             if nxt < 0:
                 return None
-            pos = nxt + len(close) + 1  # the next message opens on the following line
-        return line + data.count(b"\n", 0, pos) + (1 if pos else 0)
+            pos = data.find(b"\n", nxt + len(close)) + 1  # the next message's opening line
+        end = data.find(close + b",", pos)
+        end = len(data) if end < 0 else end + len(close)
+        return line + data.count(b"\n", 0, pos), pos, end
+
+    def line_of(self, index: int) -> int | None:
+        span = self._span(index)
+        return None if span is None else span[0]
+
+    def exact(self, index: int) -> Any:
+        """Message ``index`` parsed again with its duplicate keys kept (see :class:`DupDict`);
+        the batch parse keeps only the last value of a duplicated key."""
+        span = self._span(index)
+        if span is None or self.batch is None:
+            raise JsonScanError(f"message #{index} is not in the current batch", None, index)
+        line, start, end = span
+        return _loads_at(self.batch[2][start:end], line, index, pairs=True)
 
 
 def scan_indented(stream: BinaryIO, located: Locator | None = None) -> Iterator[Event]:
@@ -325,9 +360,9 @@ def _object_members(r: _Reader, indent: int, scope: str, located: Locator) -> It
             yield (MEMBER, scope, key, _loads_at(rest, lineno), lineno)
 
 
-def _loads_at(data: bytes, lineno: int, index: int | None = None) -> Any:
+def _loads_at(data: bytes, lineno: int, index: int | None = None, *, pairs: bool = False) -> Any:
     try:
-        return loads(data)
+        return loads(data, pairs=pairs)
     except JsonScanError as exc:
         raise JsonScanError(exc.reason, lineno, index) from exc
 
@@ -355,7 +390,8 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
     opening = b" " * indent + b"{"
     end = b" " * (indent - 1) + b"]"
     close = b"\n" + b" " * indent + b"}"
-    pairs_marker = b'"send_webview_data"'
+    array_end = b"\n" + end
+    markers = [b'"%s"' % action.encode() for action in DUPLICATE_KEY_ACTIONS]
     index = 0
     while True:
         lineno = r.line
@@ -379,19 +415,25 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
             yield (MESSAGE, "", index, _loads_at(item.rstrip(b","), lineno, index), lineno)
             index += 1
             continue
-        # Many messages in one orjson call, parsed as one JSON array; Telegram's \\xHH escapes
-        # are repaired on the batch first. Duplicate keys or a parse error: the same bytes,
-        # message by message, with exact lines. The reader never rewinds.
+        # Many messages in one orjson call, parsed as one JSON array. Only when that fails is
+        # the window searched: cut at the array's end (an account export's next chat follows
+        # at the same indentation), Telegram's \\xHH escapes repaired, parsed again; then,
+        # message by message, with exact lines. The reader never rewinds. Duplicate keys
+        # (which orjson drops silently) are the consumer's to ask for: Locator.exact.
         start = lineno
-        batch = _batch(r, close, b"\n" + end, _BATCH_BYTES)
-        if batch is not None:
-            items = None
-            if pairs_marker not in batch:
-                fixed = fix_escapes(batch) if b"\\x" in batch else batch
-                try:
-                    items = orjson.loads(b"[" + fixed + b"]")
-                except orjson.JSONDecodeError:
-                    items = None
+        stop = _batch_end(r, close, _BATCH_BYTES)
+        if stop >= 0:
+            window = r.buf[r.pos : stop]
+            items = _parse_batch(window)
+            if items is None:
+                cut = window.find(array_end)
+                if cut >= 0:
+                    stop = r.pos + cut
+                    window = window[:cut]
+                fixed = fix_escapes(window) if b"\\x" in window else window
+                if cut >= 0 or fixed is not window:
+                    items = _parse_batch(fixed)
+            batch = _take(r, stop)
             if items is not None:
                 located.batch = (start, index, batch, close)
                 yield (MESSAGE_BATCH, "", index, items, None)
@@ -400,14 +442,14 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
                 continue
             for data, at_line in _split(batch, close, start):
                 try:
-                    raw = loads(data, pairs=pairs_marker in data)
+                    raw = loads(data, pairs=any(m in data for m in markers))
                 except JsonScanError as exc:
                     raise JsonScanError(exc.reason, at_line, index) from exc
                 yield (MESSAGE, "", index, raw, at_line)
                 index += 1
             continue
         data = r.block(close, lineno)
-        pairs = pairs_marker in data
+        pairs = any(m in data for m in markers)
         try:
             raw = loads(data, pairs=pairs)
         except JsonScanError as exc:

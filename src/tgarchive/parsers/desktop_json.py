@@ -331,8 +331,28 @@ _FAST_KEYS = (
                "reply_to_message_id", "text", "text_entities", "reactions"})
     | _ALL_MEDIA_KEYS
 )  # fmt: skip
-_new_post = exact_builder(Post)
 _new_forward = exact_builder(Forward)
+_new, _set_dict, _set_fields, _set_extra, _set_private = MAKER
+_POST_FIELDS = set(Post.model_fields)
+_REACTION_FIELDS = set(Reaction.model_fields)
+_REACTION_TEMPLATE: dict[str, Any] = {"kind": "emoji", "count": 0, "emoji": None,
+                                      "document_id": None, "recent": None, "extra": EMPTY}  # fmt: skip
+_MEDIA_FIELDS = set(MediaFile.model_fields)
+_MEDIA_TEMPLATE: dict[str, Any] = {
+    name: field.default for name, field in MediaFile.model_fields.items()
+}
+_PHOTO_KEY_SET = frozenset(_PHOTO_KEYS)
+_FILE_KEY_SET = frozenset(_FILE_KEYS)
+# media keys with a plain typed value: the MediaFile field and the type
+_FILE_FIELD_TYPES: dict[str, tuple[str, type]] = {
+    "photo_file_size": ("file_size", int), "file_size": ("file_size", int),
+    "file_name": ("file_name", str), "thumbnail": ("thumbnail", str),
+    "thumbnail_file_size": ("thumbnail_file_size", int), "sticker_emoji": ("sticker_emoji", str),
+    "performer": ("performer", str), "title": ("title", str), "mime_type": ("mime_type", str),
+    "duration_seconds": ("duration", int), "width": ("width", int), "height": ("height", int),
+    "media_spoiler": ("spoiler", bool),
+    "self_destruct_period_seconds": ("self_destruct_seconds", int),
+}  # fmt: skip
 _POST_TEMPLATE: dict[str, Any] = {
     name: (EMPTY if name in ("extra", "action_data") else field.default)
     for name, field in Post.model_fields.items()
@@ -412,14 +432,20 @@ def _fast_message(raw: Any) -> Post | None:
             return None
         made = []
         for r in reactions:
-            # the common {type: emoji, count, emoji}, inline; anything else via _reaction
+            # the common {type: emoji, count, emoji}, built inline; anything else via _reaction
             if type(r) is dict and len(r) == 3 and r.get("type") == "emoji":
                 count = r["count"]
                 emoji = r.get("emoji")
                 if type(count) is int and type(emoji) is str:
-                    made.append(_new_reaction({"kind": "emoji", "count": count,
-                                               "emoji": _intern(emoji), "document_id": None,
-                                               "recent": None, "extra": EMPTY}))  # fmt: skip
+                    reaction = _new(Reaction)
+                    data = _REACTION_TEMPLATE.copy()
+                    data["count"] = count
+                    data["emoji"] = _intern(emoji)
+                    _set_dict(reaction, data)
+                    _set_fields(reaction, _REACTION_FIELDS)
+                    _set_extra(reaction, None)
+                    _set_private(reaction, None)
+                    made.append(reaction)
                     continue
             try:
                 made.append(_reaction(r))
@@ -427,15 +453,54 @@ def _fast_message(raw: Any) -> Post | None:
                 return None
         d["reactions"] = tuple(made)
     if "photo" in raw or "file" in raw:
-        extra: dict[str, Any] = {}
-        media, used = _read_media(raw, extra)
-        if extra or len(raw.keys() & _ALL_MEDIA_KEYS) != len(used):
+        media = _fast_media(raw)
+        if media is None:
             return None
         d["media"] = media
     elif not raw.keys().isdisjoint(_ALL_MEDIA_KEYS):
         return None
     d["source_keys"] = _interned(tuple(raw))
-    return _new_post(d)
+    post = _new(Post)
+    _set_dict(post, d)
+    _set_fields(post, _POST_FIELDS)
+    _set_extra(post, None)
+    _set_private(post, None)
+    return post
+
+
+def _fast_media(raw: dict[str, Any]) -> MediaFile | None:
+    """The photo or file of an ordinary message when every media key has its usual type;
+    ``None`` otherwise (the general reader keeps what it cannot type)."""
+    is_photo = "photo" in raw
+    own = _PHOTO_KEY_SET if is_photo else _FILE_KEY_SET
+    values = _MEDIA_TEMPLATE.copy()
+    values["kind"] = "photo" if is_photo else "document"
+    for key in raw:
+        if key not in _ALL_MEDIA_KEYS:
+            continue
+        if key not in own:
+            return None
+        value = raw[key]
+        if key == "photo" or key == "file":
+            if type(value) is not str:
+                return None
+            values["missing" if _is_missing(value) else "path"] = value
+        elif key == "media_type":
+            kind = _MEDIA_TYPE_KIND.get(value) if type(value) is str else None
+            if kind is None:
+                return None
+            values["kind"] = kind
+        else:
+            field, expected = _FILE_FIELD_TYPES[key]
+            if type(value) is not expected:
+                return None
+            values[field] = value
+    media = _new(MediaFile)
+    _set_dict(media, values)
+    _set_fields(media, _MEDIA_FIELDS)
+    _set_extra(media, None)
+    _set_private(media, None)
+    return media
 
 
 def _instant(
@@ -509,12 +574,14 @@ def _read_modern_text(parts: list[Any], text: Any, has_text: bool, values: dict[
     text}`` never adjacent; ``text`` checked against the parts on the way. Returns False
     (having set nothing) when the parts are not in that shape, so the general reader decides.
 
-    This is the hottest loop of the library: entities are built inline.
+    This is the hottest loop of the library: entities are built inline, and type checks are
+    left to the operations that fail on a wrong type (``str.join`` for texts, ``sys.intern``
+    for kinds, subscription for parts that are not objects).
     """
     pieces: list[str] = []
     append = pieces.append
     entities: list[Entity] = []
-    had_empty = False
+    empties: list[int] | None = None
     text_list = text if type(text) is list and len(text) == len(parts) else None
     check = text_list is not None
     text_ok = check or not has_text or type(text) is str
@@ -529,19 +596,20 @@ def _read_modern_text(parts: list[Any], text: Any, has_text: bool, values: dict[
         for part, expected in zip(
             parts, text_list if text_list is not None else parts, strict=True
         ):
-            if type(part) is not dict:
+            if type(part) is not dict:  # also keeps DupDict parts for the general reader
                 return False
             ptext = part["text"]
-            kind = part["type"]
-            if type(ptext) is not str:
-                return False
-            if kind == "plain":
+            if part["type"] == "plain":
                 if len(part) != 2:
                     return False
                 if check and expected != ptext:
                     text_ok = False
-                if not ptext:
-                    had_empty = True
+                if ptext == "":
+                    # the part's index: every earlier part left a piece or an empty
+                    if empties is None:
+                        empties = [len(pieces)]
+                    else:
+                        empties.append(len(pieces) + len(empties))
                     continue
                 if prev_plain:
                     return False
@@ -549,8 +617,6 @@ def _read_modern_text(parts: list[Any], text: Any, has_text: bool, values: dict[
                 append(ptext)
                 pos += len(ptext)
                 continue
-            if type(kind) is not str:
-                return False
             if check and expected != part:
                 text_ok = False
             prev_plain = False
@@ -558,7 +624,7 @@ def _read_modern_text(parts: list[Any], text: Any, has_text: bool, values: dict[
             if len(part) == 2:
                 entity = new(Entity)
                 data = template.copy()
-                data["kind"] = intern(kind)
+                data["kind"] = intern(part["type"])
                 data["offset"] = pos
                 data["length"] = length
                 data["text"] = ptext
@@ -568,14 +634,12 @@ def _read_modern_text(parts: list[Any], text: Any, has_text: bool, values: dict[
                 set_private(entity, None)
                 entities.append(entity)
             else:
-                entities.append(_entity(kind, ptext, pos, part))
+                entities.append(_entity(part["type"], ptext, pos, part))
             append(ptext)
             pos += length
-    except KeyError:
+        joined = "".join(pieces)
+    except (KeyError, TypeError):
         return False
-    empties = None
-    if had_empty:
-        empties = [i for i, p in enumerate(parts) if not p["text"] and p["type"] == "plain"]
     if has_text and type(text) is str:
         n = len(parts)
         text_ok = (n == 0 and text == "") or (
@@ -585,21 +649,24 @@ def _read_modern_text(parts: list[Any], text: Any, has_text: bool, values: dict[
         # A list is what the writer writes only for two or more parts, or one entity part.
         text_ok = text_ok and len(parts) > 0
         text_ok = text_ok and not (len(parts) == 1 and parts[0].get("type") == "plain")
-    _store_text(values, pieces, entities, empties)
+    _store_text(values, joined, entities, empties)
     if not text_ok:
         values["_text_verbatim"] = True
     return True
 
 
 def _store_text(
-    values: dict[str, Any], pieces: list[str], entities: list[Entity], empties: list[int] | None
+    values: dict[str, Any], text: str, entities: list[Entity], empties: list[int] | None
 ) -> None:
-    values["text"] = "".join(pieces)
+    values["text"] = text
     if entities:
         values["entities"] = tuple(entities)
     if empties:
         positions = tuple(empties)
-        values["text_empty_parts"] = _int_tuple_cache.setdefault(positions, positions)
+        found = _int_tuple_cache.get(positions)
+        if found is None and len(_int_tuple_cache) < 4096:
+            _int_tuple_cache[positions] = positions
+        values["text_empty_parts"] = found or positions
 
 
 def _read_text(
@@ -675,7 +742,7 @@ def _read_text(
         entities.append(_entity(kind, ptext, pos, obj))
         pieces.append(ptext)
         pos += len(ptext)
-    _store_text(values, pieces, entities, empties)
+    _store_text(values, "".join(pieces), entities, empties)
     if not canonical:
         # Parts the model cannot re-create (adjacent plain parts, odd shapes): keep them as read.
         for key in ("text", "text_entities"):
@@ -847,14 +914,16 @@ def _read_media(raw: dict[str, Any], extra: dict[str, Any]) -> tuple[Media | Non
     return None, ()
 
 
+def _is_missing(path: str) -> bool:
+    """Whether a file path is one of the writer's "(File not included...)" placeholders."""
+    return path in MISSING_FILE_REASONS or (path.startswith("(") and path.endswith(")"))
+
+
 def _path_or_missing() -> Callable[[Any, dict[str, Any]], bool]:
     def read(value: Any, values: dict[str, Any]) -> bool:
         if type(value) is not str:
             return False
-        if value in MISSING_FILE_REASONS or (value.startswith("(") and value.endswith(")")):
-            values["missing"] = value
-        else:
-            values["path"] = value
+        values["missing" if _is_missing(value) else "path"] = value
         return True
 
     return read
@@ -877,21 +946,8 @@ def _media_type(value: Any, values: dict[str, Any]) -> bool:
 _FILE_FIELDS: dict[str, Callable[[Any, dict[str, Any]], bool]] = {
     "photo": _path_or_missing(),
     "file": _path_or_missing(),
-    "photo_file_size": _typed("file_size", int),
-    "file_size": _typed("file_size", int),
-    "file_name": _typed("file_name", str),
-    "thumbnail": _typed("thumbnail", str),
-    "thumbnail_file_size": _typed("thumbnail_file_size", int),
     "media_type": _media_type,
-    "sticker_emoji": _typed("sticker_emoji", str),
-    "performer": _typed("performer", str),
-    "title": _typed("title", str),
-    "mime_type": _typed("mime_type", str),
-    "duration_seconds": _typed("duration", int),
-    "width": _typed("width", int),
-    "height": _typed("height", int),
-    "media_spoiler": _typed("spoiler", bool),
-    "self_destruct_period_seconds": _typed("self_destruct_seconds", int),
+    **{key: _typed(field, kind) for key, (field, kind) in _FILE_FIELD_TYPES.items()},
 }
 
 
@@ -1453,6 +1509,9 @@ class DesktopJsonParser:
                 for offset, raw in enumerate(value):
                     post = fast(raw)  # ordinary messages; the general reader does the rest
                     if post is None:
+                        action = raw.get("action") if type(raw) is dict else None
+                        if type(action) is str and action in js.DUPLICATE_KEY_ACTIONS:
+                            raw = located.exact(key + offset)  # with both "text" values
                         post = read(raw, key + offset, None)
                     if post is not None:
                         yield post
