@@ -18,7 +18,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from .._build import EMPTY, MAKER, builder, exact_builder
 from .._source import Source
@@ -117,18 +117,7 @@ _ENTITY_FIELD_TYPE: dict[str, type] = {
 }  # fmt: skip
 _REACTION_KINDS = frozenset({"emoji", "custom_emoji", "paid"})
 
-_key_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
 _int_tuple_cache: dict[tuple[int, ...], tuple[int, ...]] = {}
-
-
-def _interned(keys: tuple[str, ...]) -> tuple[str, ...]:
-    """One shared tuple per distinct key layout: most messages share a handful."""
-    found = _key_cache.get(keys)
-    if found is None:
-        if len(_key_cache) < 4096:
-            _key_cache[keys] = keys
-        return keys
-    return found
 
 
 _intern = sys.intern  # names, ids, kinds and emoji repeat on every other post
@@ -200,7 +189,7 @@ class _MessageReader:
                 keys.append(key)
             values["source_keys"] = tuple(keys)
         else:
-            values["source_keys"] = _interned(tuple(raw))
+            values["source_keys"] = _key_layout(tuple(raw)).keys
 
         def bad(key: str, expected: str) -> None:
             extra[key] = raw[key]
@@ -331,6 +320,56 @@ _FAST_KEYS = (
                "reply_to_message_id", "text", "text_entities", "reactions"})
     | _ALL_MEDIA_KEYS
 )  # fmt: skip
+
+
+class _Layout(NamedTuple):
+    """What a message's keys say about it, worked out once per distinct key layout (a channel
+    has a few dozen): the fast path reads these flags instead of testing keys one by one."""
+
+    keys: tuple[str, ...]  # one shared tuple per layout, kept as Post.source_keys
+    fast: bool  # only keys the fast path reads, with the ones it needs
+    edited: bool
+    from_id: bool
+    signed: bool
+    forwarded: bool
+    forward_id: bool
+    reply: bool
+    text: bool
+    reactions: bool
+    media: tuple[str, ...]  # the media keys, all of one kind (photo or file)
+    photo: bool
+
+    @classmethod
+    def of(cls, keys: tuple[str, ...]) -> _Layout:
+        present = frozenset(keys)
+        media = tuple(k for k in keys if k in _ALL_MEDIA_KEYS)
+        photo = "photo" in present
+        own = _PHOTO_KEY_SET if photo else _FILE_KEY_SET
+        fast = (
+            present <= _FAST_KEYS
+            and {"id", "type", "date", "date_unixtime", "text_entities"} <= present
+            and ("edited" in present) == ("edited_unixtime" in present)
+            and (not media or (("photo" in present) != ("file" in present) and own.issuperset(media)))
+        )  # fmt: skip
+        return cls(keys, fast, "edited" in present, "from_id" in present, "author" in present,
+                   "forwarded_from" in present or "forwarded_from_id" in present,
+                   "forwarded_from_id" in present, "reply_to_message_id" in present,
+                   "text" in present, "reactions" in present, media, photo)  # fmt: skip
+
+
+_layouts: dict[tuple[str, ...], _Layout] = {}
+
+
+def _key_layout(keys: tuple[str, ...]) -> _Layout:
+    """The layout of a message with these keys (cached: most messages share a handful)."""
+    found = _layouts.get(keys)
+    if found is None:
+        found = _Layout.of(keys)
+        if len(_layouts) < 4096:
+            _layouts[keys] = found
+    return found
+
+
 _new_forward = exact_builder(Forward)
 _new, _set_dict, _set_fields, _set_extra, _set_private = MAKER
 _POST_FIELDS = set(Post.model_fields)
@@ -366,21 +405,29 @@ def _fast_message(raw: Any) -> Post | None:
     posts (tests/property/test_properties.py checks it)."""
     if type(raw) is not dict:
         return None
-    get = raw.get
-    mid = get("id")
-    if type(mid) is not int or get("type") != "message" or not raw.keys() <= _FAST_KEYS:
+    (keys, fast, edited, from_id, signed, forwarded, forward_id, reply, has_text, reactions,
+     media_keys, photo) = _key_layout(tuple(raw))  # fmt: skip
+    if not fast:
         return None
-    unix = get("date_unixtime")
-    local = get("date")
-    if type(unix) is not str or type(local) is not str or not unix.isdigit():
+    get = raw.get
+    mid = raw["id"]
+    unix = raw["date_unixtime"]
+    local = raw["date"]
+    if (
+        type(mid) is not int
+        or raw["type"] != "message"
+        or type(unix) is not str
+        or type(local) is not str
+        or not unix.isdigit()
+    ):
         return None
     d = _POST_TEMPLATE.copy()
     d["id"] = mid
     d["date"] = _fromtimestamp(int(unix), _UTC)
     d["date_local"] = local
-    if "edited" in raw or "edited_unixtime" in raw:
-        eunix = get("edited_unixtime")
-        elocal = get("edited")
+    if edited:
+        eunix = raw["edited_unixtime"]
+        elocal = raw["edited"]
         if type(eunix) is not str or type(elocal) is not str or not eunix.isdigit():
             return None
         d["edited"] = _fromtimestamp(int(eunix), _UTC)
@@ -390,21 +437,21 @@ def _fast_message(raw: Any) -> Post | None:
         if type(name) is not str:
             return None
         d["author"] = _intern(name)
-    if "from_id" in raw:
+    if from_id:
         pid = raw["from_id"]
         if type(pid) is not str:
             return None
         d["author_id"] = _intern(pid)
-    if "author" in raw:
+    if signed:
         signature = raw["author"]
         if type(signature) is not str:
             return None
         d["signature"] = signature
-    if "forwarded_from" in raw or "forwarded_from_id" in raw:
+    if forwarded:
         origin = get("forwarded_from")
         origin_id = get("forwarded_from_id")
         if (origin is not None and type(origin) is not str) or (
-            "forwarded_from_id" in raw and type(origin_id) is not str
+            forward_id and type(origin_id) is not str
         ):
             return None
         d["forward"] = _new_forward(
@@ -416,22 +463,22 @@ def _fast_message(raw: Any) -> Post | None:
                 "extra": EMPTY,
             }
         )
-    if "reply_to_message_id" in raw:
-        reply = raw["reply_to_message_id"]
-        if type(reply) is not int:
+    if reply:
+        reply_id = raw["reply_to_message_id"]
+        if type(reply_id) is not int:
             return None
-        d["reply_to_id"] = reply
-    parts = get("text_entities")
-    if type(parts) is not list or not _read_modern_text(parts, get("text"), "text" in raw, d):
+        d["reply_to_id"] = reply_id
+    parts = raw["text_entities"]
+    if type(parts) is not list or not _read_modern_text(parts, get("text"), has_text, d):
         return None
     if "_text_verbatim" in d:
         return None
-    if "reactions" in raw:
-        reactions = raw["reactions"]
-        if type(reactions) is not list:
+    if reactions:
+        listed = raw["reactions"]
+        if type(listed) is not list:
             return None
         made = []
-        for r in reactions:
+        for r in listed:
             # the common {type: emoji, count, emoji}, built inline; anything else via _reaction
             if type(r) is dict and len(r) == 3 and r.get("type") == "emoji":
                 count = r["count"]
@@ -452,14 +499,12 @@ def _fast_message(raw: Any) -> Post | None:
             except (_BadValueError, TypeError):
                 return None
         d["reactions"] = tuple(made)
-    if "photo" in raw or "file" in raw:
-        media = _fast_media(raw)
+    if media_keys:
+        media = _fast_media(raw, media_keys, photo)
         if media is None:
             return None
         d["media"] = media
-    elif not raw.keys().isdisjoint(_ALL_MEDIA_KEYS):
-        return None
-    d["source_keys"] = _interned(tuple(raw))
+    d["source_keys"] = keys
     post = _new(Post)
     _set_dict(post, d)
     _set_fields(post, _POST_FIELDS)
@@ -468,18 +513,13 @@ def _fast_message(raw: Any) -> Post | None:
     return post
 
 
-def _fast_media(raw: dict[str, Any]) -> MediaFile | None:
-    """The photo or file of an ordinary message when every media key has its usual type;
-    ``None`` otherwise (the general reader keeps what it cannot type)."""
-    is_photo = "photo" in raw
-    own = _PHOTO_KEY_SET if is_photo else _FILE_KEY_SET
+def _fast_media(raw: dict[str, Any], keys: tuple[str, ...], photo: bool) -> MediaFile | None:
+    """The photo or file of an ordinary message (its media ``keys`` all of one kind) when
+    every one has its usual type; ``None`` otherwise (the general reader keeps what it cannot
+    type)."""
     values = _MEDIA_TEMPLATE.copy()
-    values["kind"] = "photo" if is_photo else "document"
-    for key in raw:
-        if key not in _ALL_MEDIA_KEYS:
-            continue
-        if key not in own:
-            return None
+    values["kind"] = "photo" if photo else "document"
+    for key in keys:
         value = raw[key]
         if key == "photo" or key == "file":
             if type(value) is not str:
