@@ -131,7 +131,7 @@ def test_entities_must_match_the_text():
 
 def test_escapes_and_duplicate_keys_deep_in_a_large_file():
     """Telegram's \\xHH escapes in every message and a duplicate-key message, across many
-    1 MiB reads and batches: every post read, the file written back equal, lines exact."""
+    reads and batches: every post read, the file written back equal, lines exact."""
     import re
     import sys
 

@@ -7,7 +7,8 @@ Two scanners produce the same event stream:
   of its own at its opening's indentation, and no raw newline inside strings. So the end of a
   message is the next line that starts with the message's indentation followed by ``}``: one
   ``bytes.find`` instead of a tokenizer. Each message's bytes are then parsed by orjson.
-  The file is read in 1 MiB chunks; memory stays flat whatever the export's size.
+  The file is read in 256 KiB chunks (small enough to stay in the CPU cache); memory stays
+  flat whatever the export's size.
 * :func:`scan_any`, the fallback for any other layout (minified, re-indented files), on ijson's
   event stream. Slower, still streaming.
 
@@ -63,8 +64,8 @@ Event = tuple[int, str, Any, Any, int | None]
 DUPLICATE_KEY_ACTIONS = frozenset({"send_webview_data"})
 """Service actions whose messages Telegram Desktop writes with a key twice."""
 
-_CHUNK = 1 << 20
-_BATCH_BYTES = 48 * 1024  # messages parsed per orjson call: small enough to stay young for GC
+_CHUNK = 256 * 1024
+_BATCH_BYTES = 32 * 1024  # messages parsed per orjson call (measured best: 16-48 KiB)
 _SECTIONS = ("chats", "left_chats")
 _X_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\x([0-9A-Fa-f]{2})")
 
