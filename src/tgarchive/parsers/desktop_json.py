@@ -372,11 +372,11 @@ def _key_layout(keys: tuple[str, ...]) -> _Layout:
 
 _new_forward = exact_builder(Forward)
 _new, _set_dict, _set_fields, _set_extra, _set_private = MAKER
-_POST_FIELDS = set(Post.model_fields)
+_new_post = exact_builder(Post)
 _REACTION_FIELDS = set(Reaction.model_fields)
 _REACTION_TEMPLATE: dict[str, Any] = {"kind": "emoji", "count": 0, "emoji": None,
                                       "document_id": None, "recent": None, "extra": EMPTY}  # fmt: skip
-_MEDIA_FIELDS = set(MediaFile.model_fields)
+_new_media = exact_builder(MediaFile)
 _MEDIA_TEMPLATE: dict[str, Any] = {
     name: field.default for name, field in MediaFile.model_fields.items()
 }
@@ -505,12 +505,7 @@ def _fast_message(raw: Any) -> Post | None:
             return None
         d["media"] = media
     d["source_keys"] = keys
-    post = _new(Post)
-    _set_dict(post, d)
-    _set_fields(post, _POST_FIELDS)
-    _set_extra(post, None)
-    _set_private(post, None)
-    return post
+    return _new_post(d)
 
 
 def _fast_media(raw: dict[str, Any], keys: tuple[str, ...], photo: bool) -> MediaFile | None:
@@ -535,12 +530,7 @@ def _fast_media(raw: dict[str, Any], keys: tuple[str, ...], photo: bool) -> Medi
             if type(value) is not expected:
                 return None
             values[field] = value
-    media = _new(MediaFile)
-    _set_dict(media, values)
-    _set_fields(media, _MEDIA_FIELDS)
-    _set_extra(media, None)
-    _set_private(media, None)
-    return media
+    return _new_media(values)
 
 
 def _instant(
