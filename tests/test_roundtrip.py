@@ -189,3 +189,37 @@ def test_duplicate_keys_inside_a_clean_batch():
         {"text": "Open app"},
     )
     assert tgarchive.dumps(archive).encode() == data
+
+
+def test_large_account_export_batches_stop_at_each_chat():
+    """A whole-account export whose chats are each longer than many batches: windows that run
+    past a chat's message array are cut there, every chat keeps exactly its own posts, the
+    file comes back equal, and an error in the second chat is located on its own line."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from generate import messages
+
+    chats = [
+        {"name": f"chat {n}", "type": "public_channel", "id": 100 + n,
+         "messages": list(messages(700, seed=n))}
+        for n in range(3)
+    ]  # fmt: skip
+    export = {"about": "account", "chats": {"about": "chats", "list": chats}}
+    data = json.dumps(export, ensure_ascii=False, indent=1).encode()
+    archive = tgarchive.load(data, strict=True)
+    assert [c.name for c in archive.chats] == ["chat 0", "chat 1", "chat 2"]
+    assert [len(c.posts) for c in archive.chats] == [700, 700, 700]
+    assert [[p.id for p in c.posts] for c in archive.chats] == [
+        [m["id"] for m in chat["messages"]] for chat in chats
+    ]
+    assert json.loads(tgarchive.dumps(archive)) == export
+    at = data.index(b'"name": "chat 1"')
+    at = data.index(b'"id": 650,', at)
+    broken = data[:at] + b'"id": 650 oops,' + data[at + len(b'"id": 650,') :]
+    with pytest.raises(tgarchive.ParseError) as info:
+        tgarchive.load(broken, strict=True)
+    line = info.value.location.line
+    lines = broken.split(b"\n")
+    assert line is not None and lines[line - 1].strip() == b"{"  # the message's first line
+    assert b'"id": 650 oops' in lines[line]
