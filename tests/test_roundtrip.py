@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -200,7 +201,7 @@ def test_large_account_export_batches_stop_at_each_chat():
     sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
     from generate import messages
 
-    chats = [
+    chats: list[dict[str, Any]] = [
         {"name": f"chat {n}", "type": "public_channel", "id": 100 + n,
          "messages": list(messages(700, seed=n))}
         for n in range(3)
