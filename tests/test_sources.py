@@ -30,27 +30,66 @@ def test_folder_file_bytes_and_stream_agree(tmp_path):
         assert not fh.closed
 
 
+class Pipe(io.RawIOBase):
+    """A stream that cannot seek, like a pipe."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        return self._data.read(size)
+
+    def seekable(self) -> bool:
+        return False
+
+    def tell(self) -> int:
+        raise OSError("not seekable")
+
+
 def test_unseekable_stream_is_spooled():
     """A stream that cannot seek (a pipe, say) is still read completely."""
-
-    class Pipe(io.RawIOBase):
-        def __init__(self, data: bytes) -> None:
-            self._data = io.BytesIO(data)
-
-        def readable(self) -> bool:
-            return True
-
-        def read(self, size: int = -1) -> bytes:
-            return self._data.read(size)
-
-        def seekable(self) -> bool:
-            return False
-
-        def tell(self) -> int:
-            raise OSError("not seekable")
-
     archive = tgarchive.load(Pipe(SAMPLE.read_bytes()))  # type: ignore[arg-type]
     assert len(archive.chats[0].posts) == 12
+
+
+def test_problems_are_placed_alike_whatever_the_source(tmp_path):
+    """Lines of problems are counted by reading the source again while it is being parsed:
+    a caller's file object or a spooled pipe must not lose its place (every post is still
+    read) and every kind of source names the same lines."""
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from generate import messages
+
+    listed: list[object] = list(messages(400, seed=3))
+    listed[100] = {**listed[100], "id": "x"}  # type: ignore[dict-item]
+    listed[300] = 7
+    data = json.dumps({"name": "c", "type": "public_channel", "id": 1, "messages": listed},
+                      ensure_ascii=False, indent=1).encode()  # fmt: skip
+    assert len(data) > 2 * 256 * 1024  # several reads
+    lines = data.split(b"\n")
+    path = tmp_path / "result.json"
+    path.write_bytes(data)
+    with zipfile.ZipFile(tmp_path / "export.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(path, "ChatExport/result.json")
+    seen = []
+    with open(path, "rb") as fh:
+        for source in (path, data, fh, Pipe(data), tmp_path / "export.zip"):
+            with pytest.warns(tgarchive.ParseWarning):
+                archive = tgarchive.load(source)  # type: ignore[arg-type]
+            assert len(archive.chats[0].posts) == 398
+            seen.append([(i.location.message_index, i.location.line) for i in archive.issues])
+    assert seen[0] == seen[1] == seen[2] == seen[3] == seen[4]
+    (first, line1), (second, line2) = seen[0]
+    assert (first, second) == (100, 300)
+    assert line1 is not None and lines[line1 - 1].strip() == b"{"
+    assert lines[line1].strip() == b'"id": "x",'
+    assert line2 is not None and lines[line2 - 1].strip() == b"7,"
 
 
 def test_folder_with_json_and_html_prefers_json(tmp_path):

@@ -280,8 +280,7 @@ def _stream_source(fh: Any) -> Source:
     if seekable:
 
         def reopen() -> BinaryIO:
-            fh.seek(start)
-            return _NoClose(fh)  # type: ignore[return-value]  # a binary stream
+            return _View(fh, start)  # type: ignore[return-value]  # a binary stream
 
         return Source(name=label, filename=filename, opener=reopen)
     # Closed by Source.close(), after parsing: a with-block cannot span the parse.
@@ -292,25 +291,45 @@ def _stream_source(fh: Any) -> Source:
         spool.write(chunk)
 
     def reopen_spool() -> BinaryIO:
-        spool.seek(0)
-        return _NoClose(spool)  # type: ignore[return-value]  # a binary stream
+        return _View(spool, 0)  # type: ignore[return-value]  # a binary stream
 
     return Source(name=label, filename=filename, opener=reopen_spool, closers=[spool.close])
 
 
-class _NoClose(io.RawIOBase):
-    """A view of a caller's file object that does not close it."""
+class _View(io.RawIOBase):
+    """A stream over a caller's seekable file object from ``start`` on, with a position of
+    its own (so that several can be open at once, as :meth:`Source.open` promises), which
+    does not close the file object."""
 
-    def __init__(self, fh: Any) -> None:
+    def __init__(self, fh: Any, start: int) -> None:
         self._fh = fh
+        self._start = start
+        self._pos = start
 
     def readable(self) -> bool:
         return True
 
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos - self._start
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            self._pos = self._start + offset
+        elif whence == io.SEEK_CUR:
+            self._pos += offset
+        else:
+            raise io.UnsupportedOperation("seek from the end is not supported")
+        return self.tell()
+
     def read(self, size: int = -1) -> bytes:
+        self._fh.seek(self._pos)
         data: bytes = self._fh.read(size)
         if isinstance(data, str):
             raise TypeError("the file object is open in text mode; open it with 'rb'")
+        self._pos += len(data)
         return data
 
     def readinto(self, buffer: Any) -> int:

@@ -18,7 +18,10 @@ messages write ``"text"`` twice, see :data:`DUPLICATE_KEY_ACTIONS`) are kept: th
 then carries ``dups``, the earlier values in order. Batches are parsed without looking for them
 (orjson keeps the last value); the consumer asks :meth:`Locator.exact` for such a message.
 
-Events are tuples whose first item is one of the constants below.
+Events are tuples whose first item is one of the constants below. Their last item, and a
+:class:`JsonScanError`'s ``offset``, is a byte offset into the file: lines are counted only when
+a problem needs one (:meth:`Locator.line_at`), which spares counting the newlines of every
+message.
 """
 
 from __future__ import annotations
@@ -48,15 +51,15 @@ __all__ = [
     "scan_indented",
 ]
 
-MEMBER = 0  # (MEMBER, scope, key, value, line)        scope: "root" | "section" | "chat"
-MESSAGES_BEGIN = 1  # (MESSAGES_BEGIN, scope, None, None, line)
-MESSAGE = 2  # (MESSAGE, scope, index, raw, line)
+MEMBER = 0  # (MEMBER, scope, key, value, offset)      scope: "root" | "section" | "chat"
+MESSAGES_BEGIN = 1  # (MESSAGES_BEGIN, scope, None, None, offset)
+MESSAGE = 2  # (MESSAGE, scope, index, raw, offset)
 MESSAGES_END = 3
-SECTION_BEGIN = 4  # (SECTION_BEGIN, "root", key, None, line)   chats / left_chats
+SECTION_BEGIN = 4  # (SECTION_BEGIN, "root", key, None, offset)   chats / left_chats
 SECTION_END = 5
 CHAT_BEGIN = 6  # (CHAT_BEGIN, "section", index, None, line)
 CHAT_END = 7
-MESSAGE_BATCH = 8  # (MESSAGE_BATCH, "", first index, [raw, ...], None): lines via Locator;
+MESSAGE_BATCH = 8  # (MESSAGE_BATCH, "", first index, [raw, ...], None): places via Locator;
 # duplicate keys are not seen in a batch: ask Locator.exact for a message that may have them
 
 Event = tuple[int, str, Any, Any, int | None]
@@ -71,12 +74,13 @@ _X_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\x([0-9A-Fa-f]{2})")
 
 
 class JsonScanError(ValueError):
-    """The JSON could not be read; ``line`` (1-based) and ``index`` say where, when known."""
+    """The JSON could not be read; ``offset`` (bytes from the file's start, of the line where
+    the trouble starts) and ``index`` (of the message) say where, when known."""
 
-    def __init__(self, reason: str, line: int | None = None, index: int | None = None) -> None:
+    def __init__(self, reason: str, offset: int | None = None, index: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.line = line
+        self.offset = offset
         self.index = index
 
 
@@ -125,7 +129,9 @@ def loads(data: bytes, *, pairs: bool = False) -> Any:
     except UnicodeDecodeError as exc:
         raise JsonScanError(f"invalid UTF-8 at byte {exc.start} of this value") from exc
     except json.JSONDecodeError as exc:
-        raise JsonScanError(f"invalid JSON: {exc.msg} (line {exc.lineno} col {exc.colno})") from exc
+        raise JsonScanError(
+            f"invalid JSON: {exc.msg} (line {exc.lineno} col {exc.colno} of this value)"
+        ) from exc
 
 
 def is_indented_layout(head: bytes) -> bool:
@@ -135,16 +141,20 @@ def is_indented_layout(head: bytes) -> bool:
 
 
 class _Reader:
-    """A chunked byte buffer with line-oriented helpers and line counting."""
+    """A chunked byte buffer with line-oriented helpers; ``offset`` is ``pos`` in the file."""
 
-    __slots__ = ("buf", "eof", "line", "pos", "stream")
+    __slots__ = ("base", "buf", "eof", "pos", "stream")
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
         self.buf = b""
         self.pos = 0
+        self.base = 0  # the file offset of buf[0]
         self.eof = False
-        self.line = 1
+
+    @property
+    def offset(self) -> int:
+        return self.base + self.pos
 
     def fill(self) -> int:
         """Read more; returns how far existing offsets moved left (-1 at end of input)."""
@@ -157,6 +167,7 @@ class _Reader:
         shift = self.pos
         self.buf = self.buf[self.pos :] + chunk
         self.pos = 0
+        self.base += shift
         return shift
 
     def readline(self) -> bytes | None:
@@ -165,7 +176,6 @@ class _Reader:
             if i >= 0:
                 line = self.buf[self.pos : i]
                 self.pos = i + 1
-                self.line += 1
                 return line.rstrip(b"\r")
             if self.fill() < 0:
                 if self.pos < len(self.buf):
@@ -179,7 +189,7 @@ class _Reader:
             pass
         return self.buf.startswith(prefix, self.pos)
 
-    def block(self, close: bytes, start_line: int) -> bytes:
+    def block(self, close: bytes, start: int) -> bytes:
         """Bytes from ``pos`` through the next line starting with ``close`` (``close`` begins
         with a newline); ``pos`` moves past that line."""
         search = self.pos
@@ -197,17 +207,15 @@ class _Reader:
                 tail = self.buf[end : end + 2]
                 if tail[:1] in (b"", b"\n", b"\r") or tail in (b",\n", b",\r") or tail == b",":
                     data = self.buf[self.pos : end]
-                    self.pos = end
-                    nl = self.buf.find(b"\n", self.pos)
+                    nl = self.buf.find(b"\n", end)
                     self.pos = len(self.buf) if nl < 0 else nl + 1
-                    self.line += data.count(b"\n") + (0 if nl < 0 else 1)
                     return data
                 search = i + 1
                 continue
             keep = max(self.pos, len(self.buf) - len(close))
             shift = self.fill()
             if shift < 0:
-                raise JsonScanError("the file ends inside an object or array", start_line)
+                raise JsonScanError("the file ends inside an object or array", start)
             search = keep - shift
 
 
@@ -244,31 +252,30 @@ def _take(r: _Reader, end: int) -> bytes:
     data = r.buf[r.pos : end]
     nl = r.buf.find(b"\n", end)
     r.pos = len(r.buf) if nl < 0 else nl + 1
-    r.line += data.count(b"\n") + (0 if nl < 0 else 1)
     return data
 
 
-def _split(batch: bytes, close: bytes, first_line: int) -> Iterator[tuple[bytes, int]]:
-    """The messages of a batch (as :func:`_batch` returned it), each with its first line."""
+def _split(batch: bytes, close: bytes, start: int) -> Iterator[tuple[bytes, int]]:
+    """The messages of a batch (starting at file offset ``start``), each with its offset."""
     pos = 0
     separator = close + b","
     while True:
         i = batch.find(separator, pos)
         end = len(batch) if i < 0 else i + len(close)
-        yield batch[pos:end], first_line + batch.count(b"\n", 0, pos)
+        yield batch[pos:end], start + pos
         if i < 0:
             return
         nl = batch.find(b"\n", end)
         pos = nl + 1
 
 
-def _member(line: bytes, indent: int, lineno: int) -> tuple[str, bytes]:
+def _member(line: bytes, indent: int, at: int) -> tuple[str, bytes]:
     """Split ``<indent>"key": rest`` into the key and the (comma-stripped) rest."""
     if not line.startswith(b'"', indent):
-        raise JsonScanError(f"expected a quoted key at indentation {indent}", lineno)
+        raise JsonScanError(f"expected a quoted key at indentation {indent}", at)
     sep = line.find(b'": ', indent + 1)
     if sep < 0:
-        raise JsonScanError("expected '\"key\": value'", lineno)
+        raise JsonScanError("expected '\"key\": value'", at)
     key = loads(line[indent : sep + 1])
     rest = line[sep + 3 :]
     if rest.endswith(b","):
@@ -277,18 +284,45 @@ def _member(line: bytes, indent: int, lineno: int) -> tuple[str, bytes]:
 
 
 class Locator:
-    """Finds a message read in a batch again, when asked (only for problems and for the rare
-    message with duplicate keys): its line, and its own bytes parsed exactly."""
+    """Finds places again, when asked (only for problems, and for the rare message with
+    duplicate keys): the line of a file offset, and a message read in a batch, its line and its
+    own bytes parsed exactly.
 
-    def __init__(self) -> None:
-        # first line, first index, the bytes, and the "\n<indent>}" that ends a message
+    Lines are counted by reading the file again from the last place counted (``reopen``
+    gives a new stream from its start), so a run without problems counts none.
+    """
+
+    def __init__(self, reopen: Callable[[], BinaryIO] | None = None) -> None:
+        self.reopen = reopen
+        # first offset, first index, the bytes, and the "\n<indent>}" that ends a message
         self.batch: tuple[int, int, bytes, bytes] | None = None
+        self._counted = (0, 1)  # (offset, line at that offset): lines are counted forward
+
+    def line_at(self, offset: int | None) -> int | None:
+        """The 1-based line of the byte at ``offset``; ``None`` without a way to reopen."""
+        if offset is None or self.reopen is None:
+            return None
+        at, line = self._counted if offset >= self._counted[0] else (0, 1)
+        with self.reopen() as stream:
+            if at:
+                if stream.seekable():
+                    stream.seek(at)
+                else:
+                    at, line = 0, 1
+            while at < offset:
+                chunk = stream.read(min(_CHUNK, offset - at))
+                if not chunk:
+                    break
+                line += chunk.count(b"\n")
+                at += len(chunk)
+        self._counted = (at, line)
+        return line
 
     def _span(self, index: int) -> tuple[int, int, int] | None:
-        """The first line, start and end of message ``index`` in the current batch."""
+        """The file offset, start and end of message ``index`` in the current batch."""
         if self.batch is None:
             return None
-        line, first, data, close = self.batch
+        offset, first, data, close = self.batch
         pos = 0
         for _ in range(index - first):
             nxt = data.find(close + b",", pos)
@@ -297,11 +331,12 @@ class Locator:
             pos = data.find(b"\n", nxt + len(close)) + 1  # the next message's opening line
         end = data.find(close + b",", pos)
         end = len(data) if end < 0 else end + len(close)
-        return line + data.count(b"\n", 0, pos), pos, end
+        return offset + pos, pos, end
 
     def line_of(self, index: int) -> int | None:
+        """The first line of message ``index`` of the current batch."""
         span = self._span(index)
-        return None if span is None else span[0]
+        return None if span is None else self.line_at(span[0])
 
     def exact(self, index: int) -> Any:
         """Message ``index`` parsed again with its duplicate keys kept (see :class:`DupDict`);
@@ -309,20 +344,20 @@ class Locator:
         span = self._span(index)
         if span is None or self.batch is None:
             raise JsonScanError(f"message #{index} is not in the current batch", None, index)
-        line, start, end = span
-        return _loads_at(self.batch[2][start:end], line, index, pairs=True)
+        offset, start, end = span
+        return _loads_at(self.batch[2][start:end], offset, index, pairs=True)
 
 
 def scan_indented(stream: BinaryIO, located: Locator | None = None) -> Iterator[Event]:
     """Events of a file in Telegram Desktop's indented layout (see the module docstring).
 
-    Messages read in a batch come with ``line=None``; ``located.line_of(index)`` finds their
+    Messages read in a batch come with no offset; ``located.line_of(index)`` finds their
     line while the event is being handled.
     """
     r = _Reader(stream)
     first = r.readline()
     if first is None or first.lstrip(b"\xef\xbb\xbf").strip() != b"{":
-        raise JsonScanError("expected '{' on the first line", 1)
+        raise JsonScanError("expected '{' on the first line", 0)
     yield from _object_members(r, 1, "root", located or Locator())
 
 
@@ -330,42 +365,43 @@ def _object_members(r: _Reader, indent: int, scope: str, located: Locator) -> It
     pad = b" " * indent
     closing = b" " * (indent - 1) + b"}"
     while True:
-        lineno = r.line
+        at = r.offset
         line = r.readline()
         if line is None:
-            raise JsonScanError("the file ends inside an object", lineno)
+            raise JsonScanError("the file ends inside an object", at)
         if line == closing or line == closing + b",":
             return
         if not line.startswith(pad) or line.startswith(b" ", indent):
-            raise JsonScanError(f"unexpected indentation (expected {indent} spaces)", lineno)
-        key, rest = _member(line, indent, lineno)
+            raise JsonScanError(f"unexpected indentation (expected {indent} spaces)", at)
+        key, rest = _member(line, indent, at)
         if rest == b"[]" and key == "messages" and scope in ("root", "chat"):
-            yield (MESSAGES_BEGIN, scope, None, None, lineno)
-            yield (MESSAGES_END, scope, None, None, lineno)
+            yield (MESSAGES_BEGIN, scope, None, None, at)
+            yield (MESSAGES_END, scope, None, None, at)
         elif rest == b"[" and key == "messages" and scope in ("root", "chat"):
-            yield (MESSAGES_BEGIN, scope, None, None, lineno)
+            yield (MESSAGES_BEGIN, scope, None, None, at)
             yield from _messages(r, indent + 1, located)
-            yield (MESSAGES_END, scope, None, None, r.line)
+            yield (MESSAGES_END, scope, None, None, r.offset)
         elif rest == b"{" and key in _SECTIONS and scope == "root":
-            yield (SECTION_BEGIN, scope, key, None, lineno)
+            yield (SECTION_BEGIN, scope, key, None, at)
             yield from _object_members(r, indent + 1, "section", located)
-            yield (SECTION_END, scope, key, None, r.line)
+            yield (SECTION_END, scope, key, None, r.offset)
         elif rest == b"[" and key == "list" and scope == "section":
-            yield (MEMBER, scope, key, None, lineno)
+            yield (MEMBER, scope, key, None, at)
             yield from _chat_list(r, indent + 1, located)
         elif rest in (b"{", b"["):
             close = b"\n" + pad + (b"}" if rest == b"{" else b"]")
-            body = r.block(close, lineno)
-            yield (MEMBER, scope, key, _loads_at(rest + b"\n" + body, lineno), lineno)
+            body = r.block(close, at)
+            yield (MEMBER, scope, key, _loads_at(rest + b"\n" + body, at), at)
         else:
-            yield (MEMBER, scope, key, _loads_at(rest, lineno), lineno)
+            yield (MEMBER, scope, key, _loads_at(rest, at), at)
 
 
-def _loads_at(data: bytes, lineno: int, index: int | None = None, *, pairs: bool = False) -> Any:
+def _loads_at(data: bytes, at: int, index: int | None = None, *, pairs: bool = False) -> Any:
+    """:func:`loads`, with errors placed at file offset ``at`` (and message ``index``)."""
     try:
         return loads(data, pairs=pairs)
     except JsonScanError as exc:
-        raise JsonScanError(exc.reason, lineno, index) from exc
+        raise JsonScanError(exc.reason, at, index) from exc
 
 
 def _chat_list(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
@@ -373,17 +409,17 @@ def _chat_list(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
     closing = b" " * (indent - 1) + b"]"
     index = 0
     while True:
-        lineno = r.line
+        at = r.offset
         line = r.readline()
         if line is None:
-            raise JsonScanError("the file ends inside the chat list", lineno)
+            raise JsonScanError("the file ends inside the chat list", at)
         if line in (closing, closing + b","):
             return
         if line != opening:
-            raise JsonScanError("expected a chat object", lineno)
-        yield (CHAT_BEGIN, "section", index, None, lineno)
+            raise JsonScanError("expected a chat object", at)
+        yield (CHAT_BEGIN, "section", index, None, at)
         yield from _object_members(r, indent + 1, "chat", located)
-        yield (CHAT_END, "section", index, None, r.line)
+        yield (CHAT_END, "section", index, None, r.offset)
         index += 1
 
 
@@ -395,7 +431,7 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
     markers = [b'"%s"' % action.encode() for action in DUPLICATE_KEY_ACTIONS]
     index = 0
     while True:
-        lineno = r.line
+        at = r.offset
         if r.peek_startswith(end):
             r.readline()
             return
@@ -404,16 +440,16 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
             # that the message reader reports it like any other malformed message.
             line = r.readline()
             if line is None:
-                raise JsonScanError("the file ends inside the message list", lineno, index)
+                raise JsonScanError("the file ends inside the message list", at, index)
             item = line.strip()
             if item.endswith(b","):
                 item = item[:-1]
             if item in (b"[", b"{"):
                 closer = b"\n" + b" " * indent + (b"]" if item == b"[" else b"}")
-                item = item + b"\n" + r.block(closer, lineno)
+                item = item + b"\n" + r.block(closer, at)
             elif not line.startswith(b" " * indent) or line.startswith(b" ", indent):
-                raise JsonScanError("expected a message object", lineno, index)
-            yield (MESSAGE, "", index, _loads_at(item.rstrip(b","), lineno, index), lineno)
+                raise JsonScanError("expected a message object", at, index)
+            yield (MESSAGE, "", index, _loads_at(item.rstrip(b","), at, index), at)
             index += 1
             continue
         # Many messages in one orjson call, parsed as one JSON array. Only when that fails is
@@ -421,7 +457,7 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
         # at the same indentation), Telegram's \\xHH escapes repaired, parsed again; then,
         # message by message, with exact lines. The reader never rewinds. Duplicate keys
         # (which orjson drops silently) are the consumer's to ask for: Locator.exact.
-        start = lineno
+        start = at
         stop = _batch_end(r, close, _BATCH_BYTES)
         if stop >= 0:
             window = r.buf[r.pos : stop]
@@ -441,21 +477,21 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
                 index += len(items)
                 located.batch = None
                 continue
-            for data, at_line in _split(batch, close, start):
+            for data, data_at in _split(batch, close, start):
                 try:
                     raw = loads(data, pairs=any(m in data for m in markers))
                 except JsonScanError as exc:
-                    raise JsonScanError(exc.reason, at_line, index) from exc
-                yield (MESSAGE, "", index, raw, at_line)
+                    raise JsonScanError(exc.reason, data_at, index) from exc
+                yield (MESSAGE, "", index, raw, data_at)
                 index += 1
             continue
-        data = r.block(close, lineno)
+        data = r.block(close, at)
         pairs = any(m in data for m in markers)
         try:
             raw = loads(data, pairs=pairs)
         except JsonScanError as exc:
-            raise JsonScanError(exc.reason, lineno, index) from exc
-        yield (MESSAGE, "", index, raw, lineno)
+            raise JsonScanError(exc.reason, at, index) from exc
+        yield (MESSAGE, "", index, raw, at)
         index += 1
 
 

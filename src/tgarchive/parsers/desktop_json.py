@@ -142,18 +142,21 @@ class _MessageReader:
         self.ctx = ctx
         self.located = located
 
-    def problem(self, reason: str, line: int | None, mid: int | None, index: int) -> None:
-        if line is None and self.located is not None:
-            line = self.located.line_of(index)  # a message read in a batch
+    def problem(self, reason: str, at: int | None, mid: int | None, index: int) -> None:
+        """Report a problem of message ``index``, read at file offset ``at`` (``None``: read in
+        the current batch)."""
+        line = None
+        if self.located is not None:
+            line = self.located.line_of(index) if at is None else self.located.line_at(at)
         self.ctx.problem(reason, self.ctx.location(line=line, message_id=mid, message_index=index))
 
-    def read(self, raw: Any, index: int, line: int | None) -> Post | None:
+    def read(self, raw: Any, index: int, at: int | None) -> Post | None:
         if type(raw) is not dict and not isinstance(raw, dict):
-            self.problem(f"a message must be a JSON object, got {_kind(raw)}", line, None, index)
+            self.problem(f"a message must be a JSON object, got {_kind(raw)}", at, None, index)
             return None
         mid = raw.get("id")
         if type(mid) is not int:
-            self.problem(f"message 'id' must be an integer, got {mid!r}", line, None, index)
+            self.problem(f"message 'id' must be an integer, got {mid!r}", at, None, index)
             return None
         issues: list[str] = []
         try:
@@ -169,7 +172,7 @@ class _MessageReader:
                 }
             )
         for reason in issues:
-            self.problem(reason, line, mid, index)
+            self.problem(reason, at, mid, index)
         return post
 
     def _read(self, raw: dict[str, Any], mid: int, issues: list[str]) -> Post:
@@ -1505,7 +1508,7 @@ class DesktopJsonParser:
     def parse(self, source: Source, ctx: ParseContext) -> Iterator[Chat | Post]:
         with source.open() as fh:
             head = fh.read(64)
-        located = js.Locator()
+        located = js.Locator(source.open)  # counts lines only when a problem needs one
         with source.open() as fh:
             if js.is_indented_layout(head):
                 events = js.scan_indented(fh, located)
@@ -1516,7 +1519,8 @@ class DesktopJsonParser:
             except js.JsonScanError as exc:
                 # A broken structure cannot be stepped over: strict mode raises; lenient mode
                 # records it and keeps every post read before it.
-                where = SourceLocation(file=ctx.file, line=exc.line, message_index=exc.index)
+                line = located.line_at(exc.offset)
+                where = SourceLocation(file=ctx.file, line=line, message_index=exc.index)
                 ctx.problem(f"{exc.reason}; reading stopped here", where)
 
     def _consume(
@@ -1534,21 +1538,21 @@ class DesktopJsonParser:
         root_chat: Chat | None = None
         read = reader.read
         fast = _fast_message
-        for kind, scope, key, value, line in events:
+        for kind, scope, key, value, at in events:
             if kind == js.MESSAGE_BATCH:
-                for offset, raw in enumerate(value):
+                for i, raw in enumerate(value, key):
                     post = fast(raw)  # ordinary messages; the general reader does the rest
                     if post is None:
                         action = raw.get("action") if type(raw) is dict else None
                         if type(action) is str and action in js.DUPLICATE_KEY_ACTIONS:
-                            raw = located.exact(key + offset)  # with both "text" values
-                        post = read(raw, key + offset, None)
+                            raw = located.exact(i)  # with both "text" values
+                        post = read(raw, i, None)
                     if post is not None:
                         yield post
             elif kind == js.MESSAGE:
                 post = fast(value)
                 if post is None:
-                    post = read(value, key, line)
+                    post = read(value, key, at)
                 if post is not None:
                     yield post
             elif kind == js.MEMBER:
