@@ -125,3 +125,44 @@ def test_fast_path_equals_the_general_reader_on_real_and_fixture_messages():
                     taken += 1
                     assert fast == reader._read(raw, raw["id"], [])
     assert taken > 100
+
+
+_poll_value = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**12), st.text(max_size=8))
+_polls = st.fixed_dictionaries(
+    {"question": st.one_of(st.text(max_size=20), _poll_value)},
+    optional={
+        "closed": _poll_value,
+        "total_voters": _poll_value,
+        "answers": st.lists(
+            st.fixed_dictionaries(
+                {"text": st.one_of(st.text(max_size=10), _poll_value)},
+                optional={"voters": _poll_value, "chosen": _poll_value, "extra": _poll_value},
+            ),
+            max_size=4,
+        ),
+    },
+)
+
+
+@SETTINGS
+@given(_polls)
+def test_plain_polls_equal_validated_ones_and_round_trip(poll):
+    """Polls are built without validation when every value has its plain type: such a poll
+    equals the validated one, and any poll, plain or odd, is written back unchanged."""
+    from tgarchive.models import Poll, PollAnswer
+    from tgarchive.parsers.desktop_json import _plain_poll
+
+    plain = _plain_poll(poll)
+    if plain is not None:
+        assert plain == Poll(
+            question=poll.get("question", ""),
+            closed=poll.get("closed"),
+            total_voters=poll.get("total_voters"),
+            answers=tuple(PollAnswer.model_validate(a) for a in poll.get("answers", ())),
+        )
+    message = {"id": 1, "type": "message", "date": "2026-01-01T00:00:00",
+               "date_unixtime": "1767225600", "from": "c", "from_id": "channel1", "poll": poll,
+               "text": "", "text_entities": []}  # fmt: skip
+    export = {"name": "c", "type": "public_channel", "id": 1, "messages": [message]}
+    archive = _load(json.dumps(export, ensure_ascii=False, indent=1).encode())
+    assert json.loads(tgarchive.dumps(archive)) == export

@@ -984,6 +984,45 @@ _FILE_FIELDS: dict[str, Callable[[Any, dict[str, Any]], bool]] = {
 }
 
 
+_new_poll = exact_builder(Poll)
+_new_answer = exact_builder(PollAnswer)
+_ANSWER_KEYS = frozenset(PollAnswer.model_fields)
+
+
+def _plain_poll(poll: Any) -> Poll | None:
+    """A poll whose values all have their plain types, built without validating again;
+    ``None`` for anything else (validation then decides, and the caller compares)."""
+    if type(poll) is not dict:
+        return None
+    question = poll.get("question", "")
+    closed = poll.get("closed")
+    total = poll.get("total_voters")
+    listed = poll.get("answers", ())
+    if (
+        type(question) is not str
+        or (closed is not None and type(closed) is not bool)
+        or (total is not None and type(total) is not int)
+        or type(listed) not in (list, tuple)
+    ):
+        return None
+    answers = []
+    for a in listed:
+        if type(a) is not dict or not a.keys() <= _ANSWER_KEYS:
+            return None
+        text = a.get("text")
+        voters = a.get("voters")
+        chosen = a.get("chosen")
+        if (
+            type(text) is not str
+            or (voters is not None and type(voters) is not int)
+            or (chosen is not None and type(chosen) is not bool)
+        ):
+            return None
+        answers.append(_new_answer({"text": text, "voters": voters, "chosen": chosen}))
+    return _new_poll({"kind": "poll", "question": question, "closed": closed,
+                      "total_voters": total, "answers": tuple(answers)})  # fmt: skip
+
+
 def _other_media(trigger: str, raw: dict[str, Any]) -> Media:
     get = raw.get
     try:
@@ -1028,6 +1067,9 @@ def _other_media(trigger: str, raw: dict[str, Any]) -> Media:
             )
         if trigger == "poll":
             poll = get("poll") or {}
+            typed = _plain_poll(poll)
+            if typed is not None:
+                return typed
             return Poll(
                 question=poll.get("question", ""),
                 closed=poll.get("closed"),
