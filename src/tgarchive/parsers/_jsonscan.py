@@ -288,33 +288,45 @@ class Locator:
     duplicate keys): the line of a file offset, and a message read in a batch, its line and its
     own bytes parsed exactly.
 
-    Lines are counted by reading the file again from the last place counted (``reopen``
-    gives a new stream from its start), so a run without problems counts none.
+    Lines are counted on a second stream of the file (``reopen`` gives one from its start),
+    read forward from the last place counted: a run without problems counts none, and one
+    with many reads the file once more at most. Close it (or use it in a ``with`` block) to
+    release that stream.
     """
 
     def __init__(self, reopen: Callable[[], BinaryIO] | None = None) -> None:
         self.reopen = reopen
         # first offset, first index, the bytes, and the "\n<indent>}" that ends a message
         self.batch: tuple[int, int, bytes, bytes] | None = None
-        self._counted = (0, 1)  # (offset, line at that offset): lines are counted forward
+        self._stream: BinaryIO | None = None
+        self._counted = (0, 1)  # (offset, line at that offset) on that stream
+
+    def __enter__(self) -> Locator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
 
     def line_at(self, offset: int | None) -> int | None:
         """The 1-based line of the byte at ``offset``; ``None`` without a way to reopen."""
         if offset is None or self.reopen is None:
             return None
-        at, line = self._counted if offset >= self._counted[0] else (0, 1)
-        with self.reopen() as stream:
-            if at:
-                if stream.seekable():
-                    stream.seek(at)
-                else:
-                    at, line = 0, 1
-            while at < offset:
-                chunk = stream.read(min(_CHUNK, offset - at))
-                if not chunk:
-                    break
-                line += chunk.count(b"\n")
-                at += len(chunk)
+        at, line = self._counted
+        if self._stream is None or offset < at:  # the first question, or one further back
+            self.close()
+            self._stream = self.reopen()
+            at, line = 0, 1
+        while at < offset:
+            chunk = self._stream.read(min(_CHUNK, offset - at))
+            if not chunk:
+                break
+            line += chunk.count(b"\n")
+            at += len(chunk)
         self._counted = (at, line)
         return line
 

@@ -1550,8 +1550,8 @@ class DesktopJsonParser:
     def parse(self, source: Source, ctx: ParseContext) -> Iterator[Chat | Post]:
         with source.open() as fh:
             head = fh.read(64)
-        located = js.Locator(source.open)  # counts lines only when a problem needs one
-        with source.open() as fh:
+        # The locator counts lines only when a problem needs one.
+        with js.Locator(source.open) as located, source.open() as fh:
             if js.is_indented_layout(head):
                 events = js.scan_indented(fh, located)
             else:
