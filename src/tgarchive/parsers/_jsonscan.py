@@ -467,9 +467,8 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
         # Many messages in one orjson call, parsed as one JSON array. Only when that fails is
         # the window searched: cut at the array's end (an account export's next chat follows
         # at the same indentation), Telegram's \\xHH escapes repaired, parsed again; then,
-        # message by message, with exact lines. The reader never rewinds. Duplicate keys
-        # (which orjson drops silently) are the consumer's to ask for: Locator.exact.
-        start = at
+        # message by message, each error placed exactly. The reader never rewinds. Duplicate
+        # keys (which orjson drops silently) are the consumer's to ask for: Locator.exact.
         stop = _batch_end(r, close, _BATCH_BYTES)
         if stop >= 0:
             window = r.buf[r.pos : stop]
@@ -484,12 +483,12 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
                     items = _parse_batch(fixed)
             batch = _take(r, stop)
             if items is not None:
-                located.batch = (start, index, batch, close)
+                located.batch = (at, index, batch, close)
                 yield (MESSAGE_BATCH, "", index, items, None)
                 index += len(items)
                 located.batch = None
                 continue
-            for data, data_at in _split(batch, close, start):
+            for data, data_at in _split(batch, close, at):
                 try:
                     raw = loads(data, pairs=any(m in data for m in markers))
                 except JsonScanError as exc:
