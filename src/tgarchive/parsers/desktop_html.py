@@ -265,7 +265,7 @@ class _TextBuilder:
             for marker, kind in _ONCLICK_KINDS.items():
                 if marker in onclick:
                     return kind, {}
-        text = "".join(el.itertext())
+        text = (el.text or "") if not len(el) else "".join(el.itertext())
         if href.startswith("mailto:"):
             return "email", {}
         if href.startswith("tel:"):
@@ -289,32 +289,28 @@ class _TextBuilder:
         end = tail.start() if tail is not None else len(text)
         body = text[lead:end]
         entities = []
+        size = len(body)
         # Entities were recorded in text order (only outermost tags count, so none overlap).
         for kind, start, stop, extra in self.entities:
-            a, b = max(start - lead, 0), min(stop - lead, len(body))
+            a = start - lead if start > lead else 0
+            b = stop - lead if stop - lead < size else size
             if b <= a:
                 continue
-            entities.append(
-                _new_entity(
-                    {
-                        "kind": kind,
-                        "offset": a,
-                        "length": b - a,
-                        "text": body[a:b],
-                        "href": None,
-                        "user_id": None,
-                        "language": None,
-                        "document_id": extra.get("document_id"),
-                        "collapsed": None,
-                        "extra": EMPTY,
-                    }
-                    | extra
-                )
-            )
+            data = _ENTITY_TEMPLATE.copy()
+            data["kind"] = kind
+            data["offset"] = a
+            data["length"] = b - a
+            data["text"] = body[a:b]
+            if extra:
+                data.update(extra)  # href or document_id
+            entities.append(_new_entity(data))
         return body, tuple(entities)
 
 
 _LAYOUT_TAIL = re.compile(r"\n[ \t]*\Z")
+_ENTITY_TEMPLATE: dict[str, Any] = {
+    name: (EMPTY if name == "extra" else None) for name in Entity.model_fields
+}
 
 
 def _rich_text(el: Any) -> tuple[str, tuple[Entity, ...]]:
@@ -465,8 +461,10 @@ def _count(text: str) -> int:
 def _reactions(div: Any) -> tuple[Reaction, ...]:
     found = []
     for span in div:
-        cls = span.get("class") or ""
-        if span.tag != "span" or "reaction" not in cls.split():
+        if span.tag != "span":
+            continue
+        classes = (span.get("class") or "").split()
+        if "reaction" not in classes:
             continue
         count = 0
         emoji = None
@@ -479,7 +477,7 @@ def _reactions(div: Any) -> tuple[Reaction, ...]:
                 emoji = _strip(inner.text or "" if not len(inner) else _text_of(inner)) or None
             elif inner.tag == "tg-emoji":
                 custom = inner.get("emoji-id")
-        if "paid" in cls.split():
+        if "paid" in classes:
             kind, emoji = "paid", None
         elif emoji and custom is None:
             kind = "emoji"
@@ -722,15 +720,11 @@ class DesktopHtmlParser:
         author = via_bot = None
         has_author = False
         forward: Forward | None = None
-        self._fill(body, values, ctx, file, mid)
-        for child in body:
-            if child.tag != "div":
-                continue
-            kind = child.get("class", "")
+        for kind, child in self._fill(body, values, ctx, file, mid):
             if kind == "from_name":
                 author, via_bot = _name_and_bot(_text_of(child))
                 has_author = True
-            elif kind == "forwarded body":
+            else:
                 forward = self._forward(child, values, ctx, file, mid, carry if joined else None)
         if joined and not has_author:
             if not carry.seen:
@@ -756,8 +750,10 @@ class DesktopHtmlParser:
 
     def _fill(
         self, body: Any, values: dict[str, Any], ctx: ParseContext, file: str, mid: int
-    ) -> None:
-        """Read date, reply, media, text, buttons, signature and reactions of a body."""
+    ) -> list[tuple[str, Any]]:
+        """Read date, reply, media, text, buttons, signature and reactions of a body; return
+        its sender and forwarded-body divs, in order, for the caller (one pass over it)."""
+        senders: list[tuple[str, Any]] = []
         for child in body:
             tag = child.tag
             if tag == "table" and "bot_button_table" in _classes(child):
@@ -792,6 +788,9 @@ class DesktopHtmlParser:
                 values["signature"] = _strip(_text_of(child))
             elif "reactions" in cls.split():
                 values["reactions"] = _reactions(child)
+            elif cls == "from_name" or cls == "forwarded body":
+                senders.append((cls, child))
+        return senders
 
     def _forward(
         self,
@@ -805,8 +804,8 @@ class DesktopHtmlParser:
         name: str | None = None
         date: datetime | None = None
         found = False
-        for child in div:
-            if child.tag == "div" and child.get("class") == "from_name":
+        for kind, child in self._fill(div, values, ctx, file, mid):
+            if kind == "from_name":
                 found = True
                 name, _bot = _name_and_bot(child.text or "")
                 for span in child.iter("span"):
@@ -814,7 +813,6 @@ class DesktopHtmlParser:
                         parsed = _parse_title(span.get("title", ""))
                         if parsed:
                             date = parsed[0]
-        self._fill(div, values, ctx, file, mid)
         if not found and carry is not None and carry.forward is not None:
             return carry.forward  # a joined forward from the same origin
         return _build_forward({"from_name": name, "date": date})
