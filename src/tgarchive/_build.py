@@ -46,6 +46,22 @@ MAKER = (_new, _set_dict, _set_fields, _set_extra, _set_private)
 """The pieces of a model construction, for loops that build many models inline."""
 
 
+def template(cls: type[BaseModel], **values: Any) -> dict[str, Any]:
+    """Every field of ``cls`` in declaration order, for a parser to copy and fill in: ``values``
+    where given, else the default, the shared :data:`EMPTY` for mappings made by a factory,
+    and ``None`` for required fields (which the parser must set)."""
+    data: dict[str, Any] = {}
+    for name, field in cls.model_fields.items():
+        if field.default_factory is dict:
+            data[name] = EMPTY
+        elif field.default_factory is not None or field.is_required():
+            data[name] = None
+        else:
+            data[name] = field.default
+    data.update(values)
+    return data
+
+
 def builder(cls: type[M]) -> Callable[[dict[str, Any]], M]:
     """A fast constructor for ``cls`` from a dict of already-valid field values."""
     template: dict[str, Any] = {}

@@ -57,7 +57,7 @@ MESSAGE = 2  # (MESSAGE, scope, index, raw, offset)
 MESSAGES_END = 3
 SECTION_BEGIN = 4  # (SECTION_BEGIN, "root", key, None, offset)   chats / left_chats
 SECTION_END = 5
-CHAT_BEGIN = 6  # (CHAT_BEGIN, "section", index, None, line)
+CHAT_BEGIN = 6  # (CHAT_BEGIN, "section", index, None, offset)
 CHAT_END = 7
 MESSAGE_BATCH = 8  # (MESSAGE_BATCH, "", first index, [raw, ...], None): places via Locator;
 # duplicate keys are not seen in a batch: ask Locator.exact for a message that may have them
@@ -66,6 +66,13 @@ Event = tuple[int, str, Any, Any, int | None]
 
 DUPLICATE_KEY_ACTIONS = frozenset({"send_webview_data"})
 """Service actions whose messages Telegram Desktop writes with a key twice."""
+_DUPLICATE_KEY_MARKERS = tuple(b'"%s"' % action.encode() for action in DUPLICATE_KEY_ACTIONS)
+
+
+def _may_repeat_keys(data: bytes) -> bool:
+    """Whether a message's bytes may hold a duplicated key (then parsed keeping both)."""
+    return any(marker in data for marker in _DUPLICATE_KEY_MARKERS)
+
 
 _CHUNK = 256 * 1024
 _BATCH_BYTES = 32 * 1024  # messages parsed per orjson call (measured best: 16-48 KiB)
@@ -206,10 +213,7 @@ class _Reader:
                     end -= shift
                 tail = self.buf[end : end + 2]
                 if tail[:1] in (b"", b"\n", b"\r") or tail in (b",\n", b",\r") or tail == b",":
-                    data = self.buf[self.pos : end]
-                    nl = self.buf.find(b"\n", end)
-                    self.pos = len(self.buf) if nl < 0 else nl + 1
-                    return data
+                    return self.take(end)
                 search = i + 1
                 continue
             keep = max(self.pos, len(self.buf) - len(close))
@@ -217,6 +221,13 @@ class _Reader:
             if shift < 0:
                 raise JsonScanError("the file ends inside an object or array", start)
             search = keep - shift
+
+    def take(self, end: int) -> bytes:
+        """Consume ``buf[pos:end]`` and the rest of its last line; return the former."""
+        data = self.buf[self.pos : end]
+        nl = self.buf.find(b"\n", end)
+        self.pos = len(self.buf) if nl < 0 else nl + 1
+        return data
 
 
 def _batch_end(r: _Reader, close: bytes, size: int) -> int:
@@ -247,16 +258,9 @@ def _parse_batch(window: bytes) -> list[Any] | None:
     return items
 
 
-def _take(r: _Reader, end: int) -> bytes:
-    """Consume ``r.buf[pos:end]`` and the rest of its last line."""
-    data = r.buf[r.pos : end]
-    nl = r.buf.find(b"\n", end)
-    r.pos = len(r.buf) if nl < 0 else nl + 1
-    return data
-
-
 def _split(batch: bytes, close: bytes, start: int) -> Iterator[tuple[bytes, int]]:
-    """The messages of a batch (starting at file offset ``start``), each with its offset."""
+    """The messages of a batch (starting at file offset ``start``), each with its offset;
+    messages end at ``close`` followed by ``,``, the next opens on the following line."""
     pos = 0
     separator = close + b","
     while True:
@@ -330,34 +334,29 @@ class Locator:
         self._counted = (at, line)
         return line
 
-    def _span(self, index: int) -> tuple[int, int, int] | None:
-        """The file offset, start and end of message ``index`` in the current batch."""
+    def _message(self, index: int) -> tuple[bytes, int] | None:
+        """The bytes and file offset of message ``index`` in the current batch."""
         if self.batch is None:
             return None
         offset, first, data, close = self.batch
-        pos = 0
-        for _ in range(index - first):
-            nxt = data.find(close + b",", pos)
-            if nxt < 0:
-                return None
-            pos = data.find(b"\n", nxt + len(close)) + 1  # the next message's opening line
-        end = data.find(close + b",", pos)
-        end = len(data) if end < 0 else end + len(close)
-        return offset + pos, pos, end
+        for i, found in enumerate(_split(data, close, offset), first):
+            if i == index:
+                return found
+        return None
 
     def line_of(self, index: int) -> int | None:
         """The first line of message ``index`` of the current batch."""
-        span = self._span(index)
-        return None if span is None else self.line_at(span[0])
+        found = self._message(index)
+        return None if found is None else self.line_at(found[1])
 
     def exact(self, index: int) -> Any:
         """Message ``index`` parsed again with its duplicate keys kept (see :class:`DupDict`);
         the batch parse keeps only the last value of a duplicated key."""
-        span = self._span(index)
-        if span is None or self.batch is None:
+        found = self._message(index)
+        if found is None:
             raise JsonScanError(f"message #{index} is not in the current batch", None, index)
-        offset, start, end = span
-        return _loads_at(self.batch[2][start:end], offset, index, pairs=True)
+        data, offset = found
+        return _loads_at(data, offset, index, pairs=True)
 
 
 def scan_indented(stream: BinaryIO, located: Locator | None = None) -> Iterator[Event]:
@@ -440,7 +439,6 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
     end = b" " * (indent - 1) + b"]"
     close = b"\n" + b" " * indent + b"}"
     array_end = b"\n" + end
-    markers = [b'"%s"' % action.encode() for action in DUPLICATE_KEY_ACTIONS]
     index = 0
     while True:
         at = r.offset
@@ -481,7 +479,7 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
                 fixed = fix_escapes(window) if b"\\x" in window else window
                 if cut >= 0 or fixed is not window:
                     items = _parse_batch(fixed)
-            batch = _take(r, stop)
+            batch = r.take(stop)
             if items is not None:
                 located.batch = (at, index, batch, close)
                 yield (MESSAGE_BATCH, "", index, items, None)
@@ -489,20 +487,12 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
                 located.batch = None
                 continue
             for data, data_at in _split(batch, close, at):
-                try:
-                    raw = loads(data, pairs=any(m in data for m in markers))
-                except JsonScanError as exc:
-                    raise JsonScanError(exc.reason, data_at, index) from exc
+                raw = _loads_at(data, data_at, index, pairs=_may_repeat_keys(data))
                 yield (MESSAGE, "", index, raw, data_at)
                 index += 1
             continue
         data = r.block(close, at)
-        pairs = any(m in data for m in markers)
-        try:
-            raw = loads(data, pairs=pairs)
-        except JsonScanError as exc:
-            raise JsonScanError(exc.reason, at, index) from exc
-        yield (MESSAGE, "", index, raw, at)
+        yield (MESSAGE, "", index, _loads_at(data, at, index, pairs=_may_repeat_keys(data)), at)
         index += 1
 
 

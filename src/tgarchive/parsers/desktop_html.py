@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from .._build import EMPTY, builder, exact_builder
+from .._build import EMPTY, builder, exact_builder, template
 from .._source import Source
 from ..errors import SourceLocation
 from ..models import (
@@ -308,9 +308,7 @@ class _TextBuilder:
 
 
 _LAYOUT_TAIL = re.compile(r"\n[ \t]*\Z")
-_ENTITY_TEMPLATE: dict[str, Any] = {
-    name: (EMPTY if name == "extra" else None) for name in Entity.model_fields
-}
+_ENTITY_TEMPLATE = template(Entity)
 
 
 def _rich_text(el: Any) -> tuple[str, tuple[Entity, ...]]:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any, NamedTuple, TextIO
 
-from .._build import EMPTY, MAKER, builder, exact_builder
+from .._build import EMPTY, MAKER, builder, exact_builder, template
 from .._source import Source
 from ..errors import SourceLocation
 from ..models import (
@@ -56,10 +56,7 @@ _build_post = builder(Post)
 _new_entity = exact_builder(Entity)
 _ENTITY_MAKER = MAKER
 _ENTITY_FIELDS = set(Entity.model_fields)
-_ENTITY_TEMPLATE: dict[str, Any] = {
-    name: (EMPTY if name == "extra" else field.default)
-    for name, field in Entity.model_fields.items()
-}
+_ENTITY_TEMPLATE = template(Entity)
 _new_reaction = exact_builder(Reaction)
 _build_forward = builder(Forward)
 _build_file = builder(MediaFile)
@@ -374,15 +371,11 @@ def _key_layout(keys: tuple[str, ...]) -> _Layout:
 
 
 _new_forward = exact_builder(Forward)
-_new, _set_dict, _set_fields, _set_extra, _set_private = MAKER
 _new_post = exact_builder(Post)
-_REACTION_FIELDS = set(Reaction.model_fields)
-_REACTION_TEMPLATE: dict[str, Any] = {"kind": "emoji", "count": 0, "emoji": None,
-                                      "document_id": None, "recent": None, "extra": EMPTY}  # fmt: skip
+_REACTION_TEMPLATE = template(Reaction, kind="emoji")
+_UNKNOWN_REACTION = template(Reaction, kind="unknown")
 _new_media = exact_builder(MediaFile)
-_MEDIA_TEMPLATE: dict[str, Any] = {
-    name: field.default for name, field in MediaFile.model_fields.items()
-}
+_MEDIA_TEMPLATE = template(MediaFile)
 _PHOTO_KEY_SET = frozenset(_PHOTO_KEYS)
 _FILE_KEY_SET = frozenset(_FILE_KEYS)
 # media keys with a plain typed value: the MediaFile field and the type
@@ -395,10 +388,7 @@ _FILE_FIELD_TYPES: dict[str, tuple[str, type]] = {
     "media_spoiler": ("spoiler", bool),
     "self_destruct_period_seconds": ("self_destruct_seconds", int),
 }  # fmt: skip
-_POST_TEMPLATE: dict[str, Any] = {
-    name: (EMPTY if name in ("extra", "action_data") else field.default)
-    for name, field in Post.model_fields.items()
-}
+_POST_TEMPLATE = template(Post)
 
 
 def _fast_message(raw: Any) -> Post | None:
@@ -487,15 +477,10 @@ def _fast_message(raw: Any) -> Post | None:
                 count = r["count"]
                 emoji = r.get("emoji")
                 if type(count) is int and type(emoji) is str:
-                    reaction = _new(Reaction)
                     data = _REACTION_TEMPLATE.copy()
                     data["count"] = count
                     data["emoji"] = _intern(emoji)
-                    _set_dict(reaction, data)
-                    _set_fields(reaction, _REACTION_FIELDS)
-                    _set_extra(reaction, None)
-                    _set_private(reaction, None)
-                    made.append(reaction)
+                    made.append(_new_reaction(data))
                     continue
             try:
                 made.append(_reaction(r))
@@ -609,7 +594,7 @@ def _read_modern_text(parts: list[Any], text: Any, has_text: bool, values: dict[
 
     This is the hottest loop of the library: entities are built inline, and type checks are
     left to the operations that fail on a wrong type (``str.join`` for texts, ``sys.intern``
-    for kinds, subscription for parts that are not objects).
+    for kinds).
     """
     pieces: list[str] = []
     append = pieces.append
@@ -828,20 +813,7 @@ def _entity(kind: str, text: str, offset: int, obj: dict[str, Any]) -> Entity:
 def _reaction(obj: Any) -> Reaction:
     if type(obj) is not dict:
         raise _BadValueError("a reaction must be an object")
-    if len(obj) == 3:  # the common {type: emoji, count, emoji}
-        count = obj.get("count")
-        emoji = obj.get("emoji")
-        if obj.get("type") == "emoji" and type(count) is int and type(emoji) is str:
-            return _new_reaction({"kind": "emoji", "count": count, "emoji": _intern(emoji),
-                                  "document_id": None, "recent": None, "extra": EMPTY})  # fmt: skip
-    data: dict[str, Any] = {
-        "kind": "unknown",
-        "count": None,
-        "emoji": None,
-        "document_id": None,
-        "recent": None,
-        "extra": EMPTY,
-    }
+    data = _UNKNOWN_REACTION.copy()
     extra: dict[str, Any] | None = None
     for key, value in obj.items():
         if key == "type" and value in _REACTION_KINDS:
