@@ -63,24 +63,22 @@ def template(cls: type[BaseModel], **values: Any) -> dict[str, Any]:
 
 
 def builder(cls: type[M]) -> Callable[[dict[str, Any]], M]:
-    """A fast constructor for ``cls`` from a dict of already-valid field values."""
-    template: dict[str, Any] = {}
-    factories: list[tuple[str, Callable[[], Any]]] = []
-    for name, field in cls.model_fields.items():
-        factory = field.default_factory
-        if factory is not None:
-            template[name] = None
-            factories.append((name, factory))  # type: ignore[arg-type]
-        else:
-            template[name] = None if field.is_required() else field.default
+    """A fast constructor for ``cls`` from a dict of already-valid field values; missing
+    fields take :func:`template`'s values (fresh ones from factories other than ``dict``)."""
+    defaults = template(cls)
+    factories = [
+        (name, field.default_factory)
+        for name, field in cls.model_fields.items()
+        if field.default_factory is not None and field.default_factory is not dict
+    ]
     make = exact_builder(cls)
 
     def build(values: dict[str, Any]) -> M:
-        data = template.copy()
+        data = defaults.copy()
         data.update(values)
         for name, factory in factories:
             if name not in values:
-                data[name] = factory()
+                data[name] = factory()  # type: ignore[call-arg]
         return make(data)
 
     return build
