@@ -5,23 +5,19 @@ from __future__ import annotations
 import gc
 import io
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
-from typing import TextIO
 
 from ._source import Source, SourceLike, open_source
-from .errors import PluginError, UnknownFormatError
+from .errors import PluginError
 from .models import Archive, Chat, Post
 from .parsers import ParseContext, Parser, Registry, default_registry
-from .parsers.desktop_json import dump_desktop_json
+from .writers import WriteData, WriterRegistry, WriteTarget, default_writers
 
 __all__ = ["detect_format", "dump", "dumps", "iter_posts", "load", "sample_path"]
 
 _MIN_FOLDER_SCORE = 0.5
-
-Writer = Callable[[Archive, TextIO], None]
-_WRITERS: dict[str, Writer] = {"desktop-json": dump_desktop_json}
 
 
 def _open(
@@ -139,35 +135,39 @@ def iter_posts(
                 yield item
 
 
-def dumps(archive: Archive, *, format: str = "desktop-json") -> str:
-    """Write ``archive`` out as text in ``format`` (``desktop-json``).
+def dumps(
+    data: WriteData, *, format: str = "desktop-json", writers: WriterRegistry | None = None
+) -> str:
+    """Write an archive (or a stream of chats and posts) out as text in ``format``.
 
     An archive read from Desktop JSON comes out equal to its input (``json.loads`` of both
     compare equal), unknown fields included.
     """
     out = io.StringIO()
-    _writer(format)(archive, out)
+    (writers or default_writers()).get(format).write(data, out)
     return out.getvalue()
 
 
 def dump(
-    archive: Archive, target: str | os.PathLike[str] | TextIO, *, format: str = "desktop-json"
+    data: WriteData,
+    target: WriteTarget,
+    *,
+    format: str | None = None,
+    writers: WriterRegistry | None = None,
 ) -> None:
-    """Write ``archive`` to a path or a text file object; see :func:`dumps`."""
-    writer = _writer(format)
-    if isinstance(target, str | os.PathLike):
-        with open(target, "w", encoding="utf-8", newline="\n") as fh:
-            writer(archive, fh)
+    """Write an archive (or a stream of chats and posts) to a path or a file object.
+
+    The format is the one ``format=`` names, else the one the path's suffix calls for
+    (``.json`` is ``desktop-json``), else ``desktop-json``; see :func:`dumps`.
+    """
+    registry = writers or default_writers()
+    if format is not None:
+        writer = registry.get(format)
+    elif isinstance(target, str | os.PathLike):
+        writer = registry.for_path(target)
     else:
-        writer(archive, target)
-
-
-def _writer(format: str) -> Writer:
-    try:
-        return _WRITERS[format]
-    except KeyError:
-        known = ", ".join(sorted(_WRITERS))
-        raise UnknownFormatError(f"cannot write format {format!r} (can write: {known})") from None
+        writer = registry.get("desktop-json")
+    writer.write(data, target)
 
 
 def sample_path() -> Path:

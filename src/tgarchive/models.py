@@ -390,6 +390,9 @@ class Post(TgModel):
 
     id: int
     """The message id, unique within its chat (negative for migrated basic-group messages)."""
+    chat_id: int | None = None
+    """The :attr:`Chat.id` of the chat the post belongs to (``None`` when the export gives the
+    chat no id). Post ids are unique only within a chat: ``(chat_id, id)`` names a post."""
     type: str = "message"
     """``message``, ``service`` or ``unsupported``."""
     date: datetime | None = None

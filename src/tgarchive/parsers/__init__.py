@@ -24,9 +24,9 @@ import functools
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import Any, Protocol, runtime_checkable
 
+from .._plugins import load_entry_points
 from .._source import Source
 from ..errors import (
     ParseError,
@@ -201,18 +201,13 @@ class Registry:
 def default_registry() -> Registry:
     """The registry of every parser installed under the ``tgarchive.parsers`` entry point."""
     registry = Registry()
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        try:
-            parser = _check_parser(ep.load(), f"entry point {ep.name!r} ({ep.value})")
-            if parser.name in registry:
-                raise PluginError(f"format name {parser.name!r} is registered twice")
-            registry.register(parser)
-        except Exception as exc:
+    for parser, _origin in load_entry_points(ENTRY_POINT_GROUP, _check_parser):
+        if parser.name in registry:
             warnings.warn(
-                f"could not load parser plugin {ep.name!r} ({ep.value}): {exc}",
-                PluginWarning,
-                stacklevel=2,
+                f"format name {parser.name!r} is registered twice", PluginWarning, stacklevel=2
             )
+            continue
+        registry.register(parser)
     _ensure_builtins(registry)
     return registry
 
