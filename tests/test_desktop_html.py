@@ -155,8 +155,14 @@ def test_edge_cases_page():
     assert p2.date == datetime(2026, 1, 5, 0, 10, tzinfo=timezone.utc)
     assert p2.date_local == "2026-01-05T09:10:00"
     assert p2.signature == "김지훈"
-    assert [(r.kind, r.emoji, r.count) for r in p2.reactions] == [
-        ("emoji", "👍", 1200), ("paid", None, 42), ("custom_emoji", None, 3)]  # fmt: skip
+    assert [(r.kind, r.emoji, r.document_id, r.count) for r in p2.reactions] == [
+        ("emoji", "👍", None, 1200), ("paid", None, None, 42),
+        ("custom_emoji", None, "stickers/emoji_5368324170671202286.webp", 3),
+        ("emoji", "🔥", None, 2)]  # fmt: skip
+    # the exporting user's own reaction; reactors pictured instead of a count
+    assert [r.extra for r in p2.reactions] == [{}, {"active": True}, {}, {}]
+    recent = p2.reactions[3].recent
+    assert recent is not None and [r.from_name for r in recent] == ["김지훈", "Jane Doe"]
     p3 = posts[3]  # joined: the sender carries over
     assert (p3.author, p3.reply_to_id) == (chat_name, 2)
     p4 = posts[4]
