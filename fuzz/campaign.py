@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--inputs", type=int, default=1_000_000, help="inputs per parser")
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--engine", choices=["auto", "atheris", "mutate"], default="auto")
-    ap.add_argument("--max-len", type=int, default=16384, help="longest input libFuzzer makes")
+    ap.add_argument("--max-len", type=int, default=8192, help="longest input libFuzzer makes")
     ap.add_argument("--timeout", type=int, default=10, help="libFuzzer's kill-a-hang seconds")
     ap.add_argument("--memory-mb", type=int, default=3072)
     ap.add_argument("--max-restarts", type=int, default=50)

@@ -131,7 +131,7 @@ class ZipContainer(Container):
         check_zip_member(info, display)
         try:
             stream = self.zf.open(info)
-        except _ZIP_ERRORS as exc:
+        except (*_ZIP_ERRORS, OSError) as exc:
             raise ParseError(
                 f"unreadable zip member ({exc})", SourceLocation(file=display)
             ) from exc
@@ -488,7 +488,7 @@ class _ZipMember(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         try:
             return self._stream.read(size)
-        except _ZIP_ERRORS as exc:
+        except (*_ZIP_ERRORS, OSError) as exc:
             raise ParseError(
                 f"corrupt zip member ({exc})", SourceLocation(file=self._display)
             ) from exc

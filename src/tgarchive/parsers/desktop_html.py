@@ -664,7 +664,7 @@ def _looks_like_message(el: Any) -> bool:
     return _ID.fullmatch(el.get("id") or "") is not None
 
 
-_ID = re.compile(r"message-?\d{1,19}")
+_ID = re.compile(r"message-?[0-9]{1,19}")
 
 
 class _Carry:
@@ -697,6 +697,8 @@ class DesktopHtmlParser:
     name = "desktop-html"
 
     def detect(self, head: bytes, filename: str | None) -> float:
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 page (never Telegram's own)
+            head = head.decode("utf-16", errors="replace").encode("utf-8")
         lowered = head[:4096].lower()
         if b"<html" not in lowered and b"<!doctype html" not in lowered:
             return 0.0
@@ -727,6 +729,9 @@ class DesktopHtmlParser:
             except ParseError as exc:  # a corrupt zip member
                 ctx.problem(exc.reason, exc.location)
                 continue
+            except UnsafePathError as exc:  # a page that is a symlink out of the export
+                ctx.problem(f"page not read: {exc}", SourceLocation(file=file))
+                continue
             data = _decoded(raw, ctx, file)
             del raw
             unread = _Unread()
@@ -738,6 +743,13 @@ class DesktopHtmlParser:
             if root is None:
                 ctx.problem("empty page", SourceLocation(file=file))
                 continue
+            if not data[-64:].rstrip().lower().endswith(b"</html>"):
+                # libxml2 recovers silently from a truncated page: say that it was.
+                ctx.problem(
+                    "the page is cut short (it does not end with </html>): its last message "
+                    "may be incomplete",
+                    SourceLocation(file=file, message_id=_last_message_id(data)),
+                )
             if chat is None:
                 chat = Chat(name=self._chat_name(root))
                 yield chat
@@ -746,13 +758,6 @@ class DesktopHtmlParser:
                 ctx.problem("no div.history: not a message page", SourceLocation(file=file))
                 continue
             yield from self._page(history, carry, ctx, file, chat.name, unread)
-            if not data.rstrip().endswith(b"</html>"):
-                last = _last_message_id(data)
-                ctx.problem(
-                    "the page is cut short (it does not end with </html>): its last message "
-                    "may be incomplete",
-                    SourceLocation(file=file, message_id=last),
-                )
             unread.report(ctx, file)
             del root, history, data
         if chat is None:
@@ -1026,7 +1031,9 @@ class DesktopHtmlParser:
         for kind, child in self._fill(div, values, ctx, file, mid, unread):
             if kind == "from_name":
                 found = True
-                name, _bot = _name_and_bot(child.text or "")
+                name, bot = _name_and_bot(child.text or "")
+                if bot:  # the original was sent via a bot: the writer says so here
+                    values["via_bot"] = bot
                 for span in child.iter("span"):
                     if "date" in _classes(span):
                         parsed = _parse_title(span.get("title", ""))
