@@ -196,3 +196,26 @@ def test_invalid_utf16_is_replaced_and_reported():
     archive = _load(bad)
     assert len(archive.posts) == 25
     assert [i.reason.split(" at ")[0] for i in archive.issues] == ["invalid UTF-16"]
+
+
+def _nest(where: bytes, depth: int) -> bytes:
+    at = PAGE.index(where) + len(where)
+    return PAGE[:at] + b"<span>" * depth + b"deep" + b"</span>" * depth + PAGE[at:]
+
+
+def test_deep_formatting_in_one_message_costs_only_that_message():
+    """Formatting nested 1,500 deep in message 1: it is reported; the other 24 are read."""
+    archive = _load(_nest(b'<div class="text">', 1500))
+    assert [p.id for p in archive.posts] == [p.id for p in _load(PAGE).posts][1:]
+    (issue,) = archive.issues
+    assert issue.location.message_id == 1 and "nested more than 256" in issue.reason
+
+
+@pytest.mark.parametrize("where", [b'<div class="history">', b'<div class="page_header">'])
+def test_nesting_past_the_parser_limit_is_reported_never_a_recursion_error(where):
+    """100,000 nested elements: libxml2 stops at 2,048 levels and the page says where."""
+    archive = _load(_nest(where, 100_000))
+    reasons = [i.reason for i in archive.issues]
+    assert any("could not be read past line" in r and "depth" in r for r in reasons)
+    with pytest.raises(ParseError, match="could not be read past line"):
+        tgarchive.load(_nest(where, 100_000), format="desktop-html", strict=True)

@@ -172,14 +172,18 @@ def _classes(el: Any) -> list[str]:
 
 
 def _text_of(el: Any) -> str:
-    """Visible text with <br> as newlines, stripped of the writer's layout whitespace."""
-    parts = [el.text or ""]
-    for child in el:
-        if child.tag == "br":
-            parts.append("\n")
-        else:
-            parts.append(_text_of(child))
-        parts.append(child.tail or "")
+    """Visible text with <br> as newlines (iterative: any nesting depth)."""
+    if not len(el):
+        return el.text or ""
+    parts = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if event == "start":
+            if node.tag == "br":
+                parts.append("\n")
+            elif node.text:
+                parts.append(node.text)
+        elif node is not el and node.tail:
+            parts.append(node.tail)
     return "".join(parts)
 
 
@@ -211,6 +215,10 @@ def _parse_title(title: str) -> tuple[datetime, str, bool] | None:
         return None
 
 
+_MAX_TEXT_DEPTH = 256
+"""Deepest formatting a message text may nest (Telegram's own is flat: one level)."""
+
+
 class _TextBuilder:
     """Plain text and flat entities from one ``div.text`` (or poll question) element."""
 
@@ -226,7 +234,9 @@ class _TextBuilder:
             self.parts.append(text)
             self.pos += len(text)
 
-    def walk(self, el: Any, inside: bool) -> None:
+    def walk(self, el: Any, inside: bool, depth: int = 0) -> None:
+        if depth > _MAX_TEXT_DEPTH:
+            raise ValueError(f"formatting nested more than {_MAX_TEXT_DEPTH} levels deep")
         parts = self.parts
         text = el.text
         if text:
@@ -241,7 +251,7 @@ class _TextBuilder:
                 kind, extra = self.kind_of(child)
                 start = self.pos
                 if len(child) or inside or kind is None:
-                    self.walk(child, inside or kind is not None)
+                    self.walk(child, inside or kind is not None, depth + 1)
                 else:  # the common leaf: <strong>text</strong>, <a ...>text</a>
                     leaf = child.text
                     if leaf:
@@ -650,6 +660,16 @@ def _decoded(raw: bytes, ctx: ParseContext, file: str) -> bytes:
     return raw if encoding == "utf-8" else text.encode("utf-8")
 
 
+def _line_offset(data: bytes, line: int) -> int:
+    """The byte offset where 1-based ``line`` starts (the end, past the last line)."""
+    at = 0
+    for _ in range(max(0, line - 1)):
+        at = data.find(b"\n", at) + 1
+        if at == 0:
+            return len(data)
+    return at
+
+
 def _last_message_id(data: bytes) -> int | None:
     at = data.rfind(b'id="message')
     m = _MESSAGE_ID.match(data, at) if at >= 0 else None
@@ -743,6 +763,16 @@ class DesktopHtmlParser:
             if root is None:
                 ctx.problem("empty page", SourceLocation(file=file))
                 continue
+            fatal = [e for e in HTML_PARSER.error_log if e.level == etree.ErrorLevels.FATAL]
+            if fatal:  # libxml2 stopped there (markup nested over 2048 levels): say so
+                offset = _line_offset(data, fatal[0].line)
+                ctx.problem(
+                    f"the page could not be read past line {fatal[0].line} "
+                    f"({fatal[0].message.strip()}): the messages after it are not in this archive",
+                    SourceLocation(
+                        file=file, line=fatal[0].line, message_id=_last_message_id(data[:offset])
+                    ),
+                )
             if not data[-64:].rstrip().lower().endswith(b"</html>"):
                 # libxml2 recovers silently from a truncated page: say that it was.
                 ctx.problem(
@@ -1046,9 +1076,14 @@ class DesktopHtmlParser:
 
 def _message_elements(container: Any, unread: _Unread) -> Iterator[Any]:
     """The elements of ``div.history`` that look like messages, in order. Wrappers added by
-    post-processing tools are looked into; anything else that is neither a message, a
-    pagination link nor empty is reported once per page."""
-    for el in container:
+    post-processing tools are looked into (iteratively: any depth); anything else that is
+    neither a message, a pagination link nor empty is reported once per page."""
+    stack = [iter(container)]
+    while stack:
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+            continue
         tag = el.tag
         if not isinstance(tag, str):
             continue
@@ -1059,7 +1094,7 @@ def _message_elements(container: Any, unread: _Unread) -> Iterator[Any]:
         if tag == "a" and "pagination" in cls:
             continue
         if any(_looks_like_message(inner) for inner in el.iter()):
-            yield from _message_elements(el, unread)
+            stack.append(iter(el))
         elif _strip(_text_of(el)) or len(el):
             unread.add(f"elements of div.history that are not messages (<{tag} class={cls!r}>)",
                        el, None)  # fmt: skip
