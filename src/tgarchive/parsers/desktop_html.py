@@ -1093,11 +1093,11 @@ def _message_elements(container: Any, unread: _Unread) -> Iterator[Any]:
         cls = el.get("class") or ""
         if tag == "a" and "pagination" in cls:
             continue
-        if any(_looks_like_message(inner) for inner in el.iter()):
-            stack.append(iter(el))
-        elif _strip(_text_of(el)) or len(el):
+        if el.text and _strip(el.text):
             unread.add(f"elements of div.history that are not messages (<{tag} class={cls!r}>)",
                        el, None)  # fmt: skip
+        if len(el):  # a wrapper, perhaps of messages: look inside (each element once)
+            stack.append(iter(el))
 
 
 def _ranges(numbers: list[int]) -> str:
