@@ -219,3 +219,22 @@ def test_nesting_past_the_parser_limit_is_reported_never_a_recursion_error(where
     assert any("could not be read past line" in r and "depth" in r for r in reasons)
     with pytest.raises(ParseError, match="could not be read past line"):
         tgarchive.load(_nest(where, 100_000), format="desktop-html", strict=True)
+
+
+def test_only_sentences_of_telegram_size_are_matched_to_actions():
+    """A service sentence over 8,192 characters is kept verbatim as an unknown one."""
+    members = ", ".join(f"Member {i}" for i in range(900))
+
+    def service(text: str) -> tgarchive.Post:
+        head = PAGE[: PAGE.index(b'<div class="history">') + 21]
+        page = head + (f'<div class="message service" id="message7"><div class="body details">'
+                       f"{text}</div></div></div></div></div></body></html>").encode()  # fmt: skip
+        (post,) = _load(page, strict=True).posts
+        return post
+
+    short = service("Kim invited " + members[:8000])
+    assert short.action == "invite_members"
+    long = service("Kim invited " + members)
+    assert long.action is None and long.action_data == {
+        "information_text": "Kim invited " + members
+    }

@@ -156,6 +156,11 @@ _SERVICE: list[tuple[re.Pattern[str], str, dict[str, str]]] = [
 ]
 
 
+_MAX_SERVICE_SENTENCE = 8192
+"""Longest service sentence matched against the writer's sentences (an invitation of about
+250 members); longer ones become ``action=None`` with the sentence as ``information_text``."""
+
+
 def page_number(name: str) -> int | None:
     """The position of an export page in its chain: ``messages.html``, ``messages1.html`` and
     ``index.html`` are 1, ``messagesN.html`` is N; ``None`` for other names."""
@@ -889,7 +894,11 @@ class DesktopHtmlParser:
         if text == "No exported messages":
             return None
         values: dict[str, Any] = {"id": mid, "type": "service"}
-        for pattern, action, fields in _SERVICE:
+        # The sentences' patterns backtrack: on a hostile sentence their cost grows with the
+        # square of its length. Telegram's are short (names and titles of at most 128 chars);
+        # a longer one is kept verbatim, as an unknown sentence is.
+        patterns = _SERVICE if len(text) <= _MAX_SERVICE_SENTENCE else ()
+        for pattern, action, fields in patterns:
             m = pattern.match(text)
             if m is None:
                 continue
