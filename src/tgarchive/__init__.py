@@ -15,6 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .api import detect_format, dump, dumps, iter_posts, load, sample_path
 from .errors import (
+    LimitError,
     ParseError,
     ParseIssue,
     ParseWarning,
@@ -63,6 +64,7 @@ __all__ = [
     "Forward",
     "Game",
     "Invoice",
+    "LimitError",
     "Link",
     "Location",
     "Media",
