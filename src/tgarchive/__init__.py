@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .api import detect_format, dump, dumps, iter_posts, load, sample_path
+from .api import detect_format, dump, dumps, iter_posts, load, load_all, sample_path
 from .errors import (
+    MultipleExportsError,
     ParseError,
     ParseIssue,
     ParseWarning,
     PluginError,
     PluginWarning,
+    SourceError,
     SourceLocation,
     TgArchiveError,
     TgArchiveWarning,
@@ -28,10 +30,12 @@ from .errors import (
 )
 from .models import (
     Archive,
+    ArchivePosts,
     Button,
     Chat,
     Contact,
     Entity,
+    EntityKind,
     Forward,
     Game,
     Invoice,
@@ -43,11 +47,13 @@ from .models import (
     Poll,
     PollAnswer,
     Post,
+    PostType,
     Reaction,
     RecentReaction,
     Venue,
 )
 from .parsers import available_formats
+from .text import LangGuess
 
 try:
     __version__ = version("tgarchive-kit")
@@ -56,17 +62,21 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = [
     "Archive",
+    "ArchivePosts",
     "Button",
     "Chat",
     "Contact",
     "Entity",
+    "EntityKind",
     "Forward",
     "Game",
     "Invoice",
+    "LangGuess",
     "Link",
     "Location",
     "Media",
     "MediaFile",
+    "MultipleExportsError",
     "OtherMedia",
     "ParseError",
     "ParseIssue",
@@ -76,8 +86,10 @@ __all__ = [
     "Poll",
     "PollAnswer",
     "Post",
+    "PostType",
     "Reaction",
     "RecentReaction",
+    "SourceError",
     "SourceLocation",
     "TgArchiveError",
     "TgArchiveWarning",
@@ -91,5 +103,6 @@ __all__ = [
     "dumps",
     "iter_posts",
     "load",
+    "load_all",
     "sample_path",
 ]
