@@ -87,7 +87,6 @@ EntityKind = Literal[
 EntityKind.__doc__ = """The entity kinds Telegram exports write (``Entity.kind``, for annotations:
 ``def f(kind: EntityKind) -> ...``). A kind not listed is kept as the string the export wrote."""
 
-#: The message types Telegram exports write (``Post.type``); other types are kept as they are.
 PostType = Literal["message", "service", "unsupported"]
 PostType.__doc__ = """The message types Telegram exports write (``Post.type``); a type not listed
 is kept as the string the export wrote."""
@@ -683,12 +682,14 @@ class Archive(BaseModel):
 
     _REPR_CHATS = 30
 
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        yield "format", self.format
+        yield "chats", len(self.chats)
+        yield "posts", sum(len(chat.posts) for chat in self.chats)
+        yield "issues", len(self.issues)
+
     def __repr__(self) -> str:
-        count = sum(len(chat.posts) for chat in self.chats)
-        head = (
-            f"Archive(format={self.format!r}, chats={len(self.chats)}, posts={count}, "
-            f"issues={len(self.issues)})"
-        )
+        head = "Archive(" + ", ".join(f"{k}={v!r}" for k, v in self.__repr_args__()) + ")"
         lines = [head, *(f"  {chat!r}" for chat in self.chats[: self._REPR_CHATS])]
         if len(self.chats) > self._REPR_CHATS:
             lines.append(f"  … {len(self.chats) - self._REPR_CHATS} more chats")
