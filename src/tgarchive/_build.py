@@ -113,10 +113,13 @@ class ParsedModel(BaseModel):
         raw = _get_fields(self)
         if raw is _UNSET_MARK:
             values = self.__dict__
+            # A None default needs no ==: that would cost a pydantic __eq__ for every model
+            # value, each an isinstance check against an ABC.
             raw = {
                 name
                 for name, required, default in _defaults_of(type(self))
-                if required or values[name] != default
+                if required
+                or (values[name] is not default and (default is None or values[name] != default))
             }
             _set_fields(self, raw)
         fields_set: set[str] = raw
