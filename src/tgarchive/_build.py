@@ -14,7 +14,7 @@ of a frozen model is the shared read-only :data:`EMPTY`, whichever way the model
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -92,7 +92,7 @@ def _defaults_of(cls: type[BaseModel]) -> tuple[tuple[str, bool, Any], ...]:
     if found is None:
         rows = []
         for name, field in cls.model_fields.items():
-            if field.is_required():
+            if field.is_required() or _is_tag(field.annotation):
                 rows.append((name, True, None))
             elif field.default_factory is not None:
                 rows.append((name, False, field.get_default(call_default_factory=True)))
@@ -102,11 +102,19 @@ def _defaults_of(cls: type[BaseModel]) -> tuple[tuple[str, bool, Any], ...]:
     return found
 
 
+def _is_tag(annotation: Any) -> bool:
+    """A one-value ``Literal`` (``kind: Literal["poll"] = "poll"``): the tag of a union member,
+    which names the class and so always counts as set (dumps that leave out unset fields must
+    still say which media class they hold)."""
+    return get_origin(annotation) is Literal and len(get_args(annotation)) == 1
+
+
 class ParsedModel(BaseModel):
     """Base of models that parsers build with :func:`builder`: their ``model_fields_set``
-    (``__pydantic_fields_set__``) is computed when first needed, as the set of fields whose
-    value differs from the default, which is what calling the class with exactly the
-    fields the source gave would record. Models made the ordinary way are unaffected."""
+    (``__pydantic_fields_set__``) is computed when first needed, as the required fields, the
+    union tags (``kind`` of media classes) and the fields whose value differs from the
+    default: what calling the class with exactly the fields the source gave would record.
+    Models made the ordinary way are unaffected."""
 
     @property
     def __pydantic_fields_set__(self) -> set[str]:

@@ -322,6 +322,11 @@ class Button(TgModel):
 
 
 class _MediaBase(TgModel):
+    def model_post_init(self, context: Any, /) -> None:
+        # ``kind`` names the class in the Media union: it always counts as set, as it does for
+        # parsed media, so that dumps leaving out unset fields can be validated back.
+        self.__pydantic_fields_set__.add("kind")
+
     def files(self) -> tuple[str, ...]:
         """Relative paths of the files this media refers to inside the export."""
         return ()
