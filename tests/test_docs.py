@@ -74,9 +74,9 @@ def test_examples_run(tmp_path):
         return subprocess.run([sys.executable, *args], capture_output=True, text=True,
                               check=True).stdout  # fmt: skip
 
-    out = run(str(examples / "korean_posts.py"))
+    out = run(str(examples / "korean_posts.py"), "--sample")
     assert "5 of 10 posts are in Korean" in out
-    out = run(str(examples / "reactions_and_links.py"))
+    out = run(str(examples / "reactions_and_links.py"), "--sample")
     assert "most reacted:" in out and "most linked: huyenchip.com (2)" in out
     target = tmp_path / "result.json"
     out = run(str(examples / "html_to_json.py"), str(twin), str(target))

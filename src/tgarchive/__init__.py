@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .api import detect_format, dump, dumps, iter_posts, load, sample_path
+from .api import detect_format, dump, dumps, iter_posts, load, load_all, sample_path
 from .errors import (
     LimitError,
+    MultipleExportsError,
     ParseError,
     ParseIssue,
     ParseWarning,
     PluginError,
     PluginWarning,
+    SourceError,
     SourceLocation,
     TgArchiveError,
     TgArchiveWarning,
@@ -29,10 +31,12 @@ from .errors import (
 )
 from .models import (
     Archive,
+    ArchivePosts,
     Button,
     Chat,
     Contact,
     Entity,
+    EntityKind,
     Forward,
     Game,
     Invoice,
@@ -44,11 +48,13 @@ from .models import (
     Poll,
     PollAnswer,
     Post,
+    PostType,
     Reaction,
     RecentReaction,
     Venue,
 )
 from .parsers import available_formats
+from .text import LangGuess
 
 try:
     __version__ = version("tgarchive-kit")
@@ -57,18 +63,22 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = [
     "Archive",
+    "ArchivePosts",
     "Button",
     "Chat",
     "Contact",
     "Entity",
+    "EntityKind",
     "Forward",
     "Game",
     "Invoice",
+    "LangGuess",
     "LimitError",
     "Link",
     "Location",
     "Media",
     "MediaFile",
+    "MultipleExportsError",
     "OtherMedia",
     "ParseError",
     "ParseIssue",
@@ -78,8 +88,10 @@ __all__ = [
     "Poll",
     "PollAnswer",
     "Post",
+    "PostType",
     "Reaction",
     "RecentReaction",
+    "SourceError",
     "SourceLocation",
     "TgArchiveError",
     "TgArchiveWarning",
@@ -93,5 +105,6 @@ __all__ = [
     "dumps",
     "iter_posts",
     "load",
+    "load_all",
     "sample_path",
 ]
