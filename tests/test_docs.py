@@ -19,7 +19,8 @@ import pytest
 import tgarchive
 
 MODULES = ["tgarchive", "tgarchive.api", "tgarchive.models", "tgarchive.errors", "tgarchive.text",
-           "tgarchive.parsers", "tgarchive.parsers.desktop_json", "tgarchive.writers"]  # fmt: skip
+           "tgarchive.parsers", "tgarchive.parsers.desktop_json", "tgarchive.writers",
+           "tgarchive.writers.desktop_json"]  # fmt: skip
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
 FIXTURES = Path(__file__).parent / "fixtures"
