@@ -39,8 +39,8 @@ DISTRIBUTION = "tgarchive-kit"
 MARKER = f'_DISTRIBUTION = "{DISTRIBUTION}"'
 #: Distributions known to install a package named ``tgarchive``; looked up by name on every start.
 KNOWN_OTHERS = ("tg-archive",)
-#: Exit status of the command line when the installation itself is broken.
-EXIT_CLASH = 3
+#: Exit status of the command line when the installation itself is broken (tgarchive.cli uses 0-3).
+EXIT_CLASH = 4
 
 
 def _normalize(name: str) -> str:
@@ -209,7 +209,7 @@ def _known_others() -> list[Owner]:
 
 
 def _all_others() -> list[Owner]:
-    """The thorough check: every installed distribution other than ours that installs ``tgarchive``."""
+    """The thorough check: every other installed distribution that installs ``tgarchive``."""
     owners: dict[str, Owner] = {}
     for dist in metadata.distributions():
         owner = _owner(dist)

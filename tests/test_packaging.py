@@ -159,11 +159,11 @@ def test_both_installed_is_found(tmp_path, monkeypatch, egg):
 
 
 def test_both_installed_stops_the_cli_and_warns_on_import(tmp_path, monkeypatch, capsys):
-    """With both installed the command exits 3 naming both; the library warns instead."""
+    """With both installed the command exits 4 naming both; the library warns instead."""
     site = tmp_path / "site"
     _fake_dist(site)
     monkeypatch.syspath_prepend(str(site))
-    assert _tgarchive_kit.main(["info", "--sample"]) == _tgarchive_kit.EXIT_CLASH == 3
+    assert _tgarchive_kit.main(["info", "--sample"]) == _tgarchive_kit.EXIT_CLASH == 4
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("tgarchive: ")
@@ -191,7 +191,7 @@ def test_foreign_package_overwriting_ours_is_reported_not_an_attribute_error(tmp
     for command in (["-c", "import _tgarchive_kit as k; raise SystemExit(k.main(['formats']))"],
                     ["-m", "tgarchive", "info", "--sample"]):  # fmt: skip
         out = _run(command, site, tmp_path)
-        assert out.returncode == 3, out.stderr
+        assert out.returncode == 4, out.stderr
         assert "Traceback" not in out.stderr and "AttributeError" not in out.stderr
         assert f"'import tgarchive' finds {site / 'tgarchive' / '__init__.py'}" in out.stderr
         assert "which is not tgarchive-kit's package: it belongs to tg-archive 1.1.5" in out.stderr
@@ -207,7 +207,7 @@ def test_foreign_package_earlier_on_sys_path_is_reported(tmp_path):
     out = _run(
         ["-c", "import _tgarchive_kit as k; raise SystemExit(k.main(['formats']))"], site, tmp_path
     )
-    assert out.returncode == 3, out.stderr
+    assert out.returncode == 4, out.stderr
     assert "Packages named 'tgarchive' on sys.path, in import order:" in out.stderr
     lines = out.stderr.splitlines()
     first = lines.index("Packages named 'tgarchive' on sys.path, in import order:") + 1
