@@ -17,6 +17,7 @@ from _tgarchive_kit import warn_on_clash as _warn_on_clash
 
 from .api import detect_format, dump, dumps, iter_posts, load, sample_path
 from .errors import (
+    LimitError,
     ParseError,
     ParseIssue,
     ParseWarning,
@@ -69,6 +70,7 @@ __all__ = [
     "Forward",
     "Game",
     "Invoice",
+    "LimitError",
     "Link",
     "Location",
     "Media",
