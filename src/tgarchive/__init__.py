@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from _tgarchive_kit import warn_on_clash as _warn_on_clash
+
 from .api import detect_format, dump, dumps, iter_posts, load, load_all, sample_path
 from .errors import (
     LimitError,
@@ -56,10 +58,14 @@ from .models import (
 from .parsers import available_formats
 from .text import LangGuess
 
+# The one version source is pyproject.toml, read back from the installed metadata. This line also
+# tells this package from another distribution's 'tgarchive' (see _tgarchive_kit).
+_DISTRIBUTION = "tgarchive-kit"
 try:
-    __version__ = version("tgarchive-kit")
+    __version__ = version(_DISTRIBUTION)
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0+unknown"
+_warn_on_clash(TgArchiveWarning)  # knadh's tg-archive installs a package 'tgarchive' too
 
 __all__ = [
     "Archive",
