@@ -490,6 +490,7 @@ def _reactions(div: Any) -> tuple[Reaction, ...]:
                     "document_id": custom,
                     "recent": None,
                     "extra": EMPTY,
+                    "count_rounded": None,
                 }
             )
         )
