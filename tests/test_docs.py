@@ -12,7 +12,8 @@ import pytest
 import tgarchive
 
 MODULES = ["tgarchive", "tgarchive.api", "tgarchive.models", "tgarchive.errors", "tgarchive.text",
-           "tgarchive.parsers", "tgarchive.parsers.desktop_json", "tgarchive.writers"]  # fmt: skip
+           "tgarchive.parsers", "tgarchive.parsers.desktop_json", "tgarchive.writers",
+           "tgarchive.parsers.web_preview", "tgarchive.testing"]  # fmt: skip
 DOCS = Path(__file__).parents[1] / "docs"
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -42,7 +43,7 @@ from lxml import etree
 
 from .._build import builder
 from .._source import Source
-from ..errors import SourceLocation
+from ..errors import ParseError, SourceLocation
 from ..models import (
     Chat,
     Contact,
@@ -61,7 +62,12 @@ from ..text._numbers import parse_count
 from . import ParseContext
 from .desktop_html import HTML_PARSER
 
-__all__ = ["WebPreviewParser", "parse_shown_count"]
+__all__ = ["NOT_SAVED", "WebPreviewParser", "parse_shown_count"]
+
+NOT_SAVED = "(File not saved: the web preview shows it by URL only)"
+""":attr:`tgarchive.MediaFile.missing` of web-preview media: a page links its photos and videos
+(``extra["media_url"]``) but holds no file. Written like Telegram Desktop's placeholders, so that
+a conversion to Desktop JSON keeps the media's kind."""
 
 _build_post = builder(Post)
 _build_file = builder(MediaFile)
@@ -77,8 +83,6 @@ _TME_MARKERS = (
 _POST_ID = re.compile(r"/(\d+)(?:[/?#\"'\s]|$)")
 _DATA_POST = re.compile(r"^\s*([^/\s]+)/(\d+)\s*$")
 _STYLE_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
-_STYLE_WIDTH = re.compile(r"(?:^|[;\s])width:\s*(\d+(?:\.\d+)?)px")
-_STYLE_PADDING = re.compile(r"padding-top:\s*(\d+(?:\.\d+)?)%")
 _DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
 _COUNTER = re.compile(r"^\s*([\d][\d .,]*\s?[KkMmBb]?)\s+(\S.*?)\s*$")
 _COORDS = re.compile(r"(-?\d{1,3}\.\d+)\s*,\s*(-?\d{1,3}\.\d+)")
@@ -183,6 +187,11 @@ def _text(el: Any) -> str:
     return "".join(parts)
 
 
+def _line(el: Any) -> int | None:
+    line = el.sourceline
+    return line if isinstance(line, int) else None
+
+
 def _title(el: Any) -> str | None:
     """A header title: its ``span`` when there is one, never the verified badge's text."""
     span = el.find(".//span")
@@ -208,18 +217,6 @@ def _find(el: Any, token: str) -> Any:
 def _style_url(el: Any) -> str | None:
     m = _STYLE_URL.search(el.get("style") or "")
     return m.group(1) if m else None
-
-
-def _size(el: Any, padded: Any = None) -> tuple[int | None, int | None]:
-    """Width from ``width:Npx`` and height from ``padding-top:P%`` (the aspect ratio)."""
-    style = el.get("style") or ""
-    w = _STYLE_WIDTH.search(style)
-    p = _STYLE_PADDING.search(style if padded is None else (padded.get("style") or ""))
-    if w is None:
-        return None, None
-    width = round(float(w.group(1)))
-    height = round(width * float(p.group(1)) / 100) if p is not None else None
-    return width, height
 
 
 def _duration(text: str) -> int | None:
@@ -415,14 +412,14 @@ class WebPreviewParser:
         container = source.container
         if container is None or not source.picked:
             return [(source.name, source.open)]
-        files = []
+        files: list[tuple[str, Callable[[], IO[bytes]]]] = []
         for name in container.list():
             if not name.lower().endswith((".html", ".htm")):
                 continue
             with container.open(name) as fh:
                 head = fh.read(8192)
             if self.detect(head, name) >= 0.5:
-                files.append((container.display(name), lambda n=name: container.open(n)))
+                files.append((container.display(name), functools.partial(container.open, name)))
         return files or [(source.name, source.open)]
 
     def _read_page(
@@ -475,7 +472,7 @@ class WebPreviewParser:
             if m is None:
                 ctx.problem(
                     f"post without a usable data-post ({raw!r}; expected <channel>/<id>)",
-                    SourceLocation(file=file, line=el.sourceline, message_index=index),
+                    SourceLocation(file=file, line=_line(el), message_index=index),
                 )
                 continue
             username, mid = m.group(1), int(m.group(2))
@@ -492,10 +489,12 @@ class WebPreviewParser:
             try:
                 for post in self._post(el, mid, username, page, ctx, file):
                     page.posts.append((post, captured))
+            except ParseError:
+                raise  # strict mode: the first problem, as reported
             except Exception as exc:  # an unexpected shape: report it where it is, go on
                 ctx.problem(
                     f"unreadable post ({type(exc).__name__}: {exc})",
-                    SourceLocation(file=file, line=el.sourceline, message_id=mid),
+                    SourceLocation(file=file, line=_line(el), message_id=mid),
                 )
         del tree, root, messages
         return page
@@ -552,10 +551,10 @@ class WebPreviewParser:
                 if value is None or kind is None:
                     ctx.problem(
                         f"header counter without a value or a type: {_text(el).strip()!r}",
-                        SourceLocation(file=file, line=el.sourceline),
+                        SourceLocation(file=file, line=_line(el)),
                     )
                     continue
-                self._count(_text(value), _text(kind), header, ctx, file, el.sourceline)
+                self._count(_text(value), _text(kind), header, ctx, file, _line(el))
             elif "tgme_channel_info_description" in tokens:
                 header.description = _text(el)
 
@@ -575,10 +574,10 @@ class WebPreviewParser:
                     if m is None:
                         ctx.problem(
                             f"unreadable count {part.strip()!r} in the profile header",
-                            SourceLocation(file=file, line=el.sourceline),
+                            SourceLocation(file=file, line=_line(el)),
                         )
                         continue
-                    self._count(m.group(1), m.group(2), header, ctx, file, el.sourceline)
+                    self._count(m.group(1), m.group(2), header, ctx, file, _line(el))
             elif "tgme_page_description" in tokens:
                 header.description = _text(el)
 
@@ -613,7 +612,7 @@ class WebPreviewParser:
         if "date" not in values:
             ctx.problem(
                 "post without a date (no time[datetime] in its footer)",
-                SourceLocation(file=file, line=el.sourceline, message_id=mid),
+                SourceLocation(file=file, line=_line(el), message_id=mid),
             )
         if service:
             values["type"] = "service"
@@ -631,6 +630,17 @@ class WebPreviewParser:
                 extra["views_rounded"] = values["views_rounded"]
         if values.get("forward") is not None and values["forward"].extra.get("url"):
             extra["forwarded_from_url"] = values["forward"].extra["url"]
+        if state.voter_count is not None:
+            if state.media is not None and isinstance(state.media[0], Poll):
+                poll = state.media[0].model_copy(update={"total_voters": state.voter_count[0]})
+                state.media = (poll, state.media[1])
+                if state.voter_count[1] is not None:
+                    extra["poll_voters_rounded"] = state.voter_count[1]
+            else:
+                ctx.problem(
+                    "a voter count without a poll",
+                    SourceLocation(file=file, line=_line(el), message_id=mid),
+                )
         values["extra"] = extra
         if not state.album:
             if state.media is not None:
@@ -755,10 +765,11 @@ class _PostState:
         self.media: tuple[Media, dict[str, Any]] | None = None
         self.album: list[tuple[int | None, Media, dict[str, Any]]] = []
         self.text_el: Any = None
+        self.voter_count: tuple[int, str | None] | None = None
 
     def problem(self, reason: str, el: Any) -> None:
         self.ctx.problem(
-            reason, SourceLocation(file=self.file, line=el.sourceline, message_id=self.mid)
+            reason, SourceLocation(file=self.file, line=_line(el), message_id=self.mid)
         )
 
     def walk(self, el: Any) -> None:
@@ -855,9 +866,7 @@ class _PostState:
         self.set_media(media, extra, el)
 
     def _photo(self, el: Any) -> tuple[Media, dict[str, Any]]:
-        inner = _find(el, "tgme_widget_message_photo")
-        width, height = _size(el, inner)
-        media = _build_file({"kind": "photo", "width": width, "height": height})
+        media = _build_file({"kind": "photo", "missing": NOT_SAVED})
         extra: dict[str, Any] = {}
         url = _style_url(el)
         if url:
@@ -873,12 +882,9 @@ class _PostState:
         self.set_media(media, extra, el)
 
     def _video(self, el: Any, kind: str) -> tuple[Media, dict[str, Any]]:
-        values: dict[str, Any] = {"kind": kind}
+        values: dict[str, Any] = {"kind": kind, "missing": NOT_SAVED}
         extra: dict[str, Any] = {}
         video = el.find(".//video")
-        wrap = _find(el, "tgme_widget_message_video_wrap")
-        if wrap is not None:
-            values["width"], values["height"] = _size(wrap)
         for node in el.iter():
             if not isinstance(node.tag, str):
                 continue
@@ -898,7 +904,8 @@ class _PostState:
         else:
             label = _find(el, "message_media_not_supported_label")
             shown = " ".join(_text(label).split()) if label is not None else None
-            values["missing"] = shown or "Media is not available on the page"
+            # The page's own sentence, in parentheses like Telegram Desktop's placeholders.
+            values["missing"] = f"({shown or 'Media is not available on the page'})"
         return _build_file(values), extra
 
     def grouped(self, el: Any) -> None:
@@ -914,9 +921,13 @@ class _PostState:
                 )
             ):
                 continue
-            if "grouped_media_wrap" in tokens and node.getparent() is not None and any(
-                "tgme_widget_message_grouped_media_wrap" in _classes(a)
-                for a in node.iterancestors()
+            if (
+                "grouped_media_wrap" in tokens
+                and node.getparent() is not None
+                and any(
+                    "tgme_widget_message_grouped_media_wrap" in _classes(a)
+                    for a in node.iterancestors()
+                )
             ):
                 continue
             is_video = "tgme_widget_message_video_player" in tokens or (
@@ -929,7 +940,7 @@ class _PostState:
     def document(self, el: Any) -> None:
         title = _find(el, "tgme_widget_message_document_title")
         size = _find(el, "tgme_widget_message_document_extra")
-        values: dict[str, Any] = {"kind": "document"}
+        values: dict[str, Any] = {"kind": "document", "missing": NOT_SAVED}
         extra: dict[str, Any] = {}
         if title is not None:
             values["file_name"] = _text(title).strip() or None
@@ -938,7 +949,7 @@ class _PostState:
         self.set_media(_build_file(values), extra, el)
 
     def voice(self, el: Any) -> None:
-        values: dict[str, Any] = {"kind": "voice"}
+        values: dict[str, Any] = {"kind": "voice", "missing": NOT_SAVED}
         extra: dict[str, Any] = {}
         audio = el.find(".//audio")
         if audio is not None and audio.get("src"):
@@ -955,7 +966,7 @@ class _PostState:
             if url and isinstance(node.tag, str):
                 extra["media_url"] = url
                 break
-        self.set_media(_build_file({"kind": "sticker"}), extra, el)
+        self.set_media(_build_file({"kind": "sticker", "missing": NOT_SAVED}), extra, el)
 
     def location(self, el: Any) -> None:
         where = _COORDS.search(el.get("href") or "") or _COORDS.search(
@@ -1019,9 +1030,7 @@ class _PostState:
         if parsed is None:
             self.problem(f"unreadable poll voters {_text(el).strip()!r}", el)
             return
-        self.extra["poll_voters"] = parsed[0]
-        if parsed[1]:
-            self.extra["poll_voters_rounded"] = parsed[1]
+        self.voter_count = parsed
 
     def link_preview(self, el: Any) -> None:
         preview: dict[str, Any] = {"url": el.get("href")}
