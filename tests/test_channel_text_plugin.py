@@ -54,7 +54,7 @@ def test_formats_command_lists_all_four(capsys):
     assert main(["formats"]) == 0
     out = capsys.readouterr().out
     for name in ("channel-text", "desktop-json", "desktop-html", "web-preview"):
-        assert re.search(rf"^{name}\b", out, re.M), name
+        assert re.search(rf"(?<![\w-]){name}(?![\w-])", out), name
 
 
 def test_load_reads_the_copied_sample_page_with_no_other_change():
