@@ -32,13 +32,13 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, cast
 
+import orjson
 from lxml import etree
 
 from .._build import builder
@@ -71,6 +71,29 @@ a conversion to Desktop JSON keeps the media's kind."""
 
 _build_post = builder(Post)
 _build_file = builder(MediaFile)
+# Values below are type-correct by construction (tests validate every post of the goldens).
+_build_entity = builder(Entity)
+_build_reaction = builder(Reaction)
+_build_forward = builder(Forward)
+
+
+def _select(xpath: etree.XPath, node: Any) -> list[Any]:
+    """The elements a compiled XPath selects (typed for mypy: our paths select elements)."""
+    found = xpath(node)
+    return found if isinstance(found, list) else []
+
+
+def _has_class(token: str) -> str:
+    return f'contains(concat(" ", normalize-space(@class), " "), " {token} ")'
+
+
+# Compiled once; class tokens, never whole class attributes (t.me appends classes per post).
+_X_MESSAGES = etree.XPath("//div[@data-post]")  # class tokens checked in Python
+# A plain contains() first: it is cheap, and the token test runs only on what passes it.
+_X_CHANNEL_INFO = etree.XPath(
+    f".//div[contains(@class, 'tgme_channel_info')][{_has_class('tgme_channel_info')}]"
+)
+_X_PROFILE = etree.XPath(f"//div[contains(@class, 'tgme_page')][{_has_class('tgme_page')}]")
 
 _DESKTOP_MARKERS = (b"<title>Exported Data</title>", b'class="page_wrap"')
 _TME_MARKERS = (
@@ -87,6 +110,9 @@ _DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
 _COUNTER = re.compile(r"^\s*([\d][\d .,]*\s?[KkMmBb]?)\s+(\S.*?)\s*$")
 _COORDS = re.compile(r"(-?\d{1,3}\.\d+)\s*,\s*(-?\d{1,3}\.\d+)")
 _RESOLVE = re.compile(r"tg://resolve\?domain=([A-Za-z0-9_]+)")
+_TRAILING_COUNT = re.compile(r"\d[\d.,\s]*[KkMmBb]?$")
+_SHOWN = re.compile(r"(\d{1,4})(?:\.(\d{1,3}))?([KkMmBb])")
+_SUFFIXES = {"K": 1000, "M": 1_000_000, "B": 1_000_000_000}
 _SPACES = str.maketrans({"\xa0": " ", "\u202f": " ", "\u2009": " "})
 
 #: Counter names of the page → the :class:`Chat` field that holds them.
@@ -162,12 +188,21 @@ def parse_shown_count(text: str) -> tuple[int, str | None] | None:
     >>> parse_shown_count("many") is None
     True
     """
-    shown = " ".join(text.translate(_SPACES).split())
-    value = parse_count(shown)
-    if value is None or value < 0:
+    shown = text.strip()
+    if shown.isdigit() and shown.isascii():
+        return int(shown), None
+    m = _SHOWN.fullmatch(shown)
+    if m is not None:  # the common "2.49K": exact integer arithmetic, no Decimal
+        whole, frac, suffix = m.groups()
+        scale = _SUFFIXES[suffix.upper()]
+        if len(frac or "") <= len(str(scale)) - 1:
+            value = int(whole) * scale + (int(frac) * scale // 10 ** len(frac) if frac else 0)
+            return value, shown
+    shown = " ".join(shown.translate(_SPACES).split())
+    parsed = parse_count(shown)
+    if parsed is None or parsed < 0:
         return None
-    rounded = shown if shown[-1:].isalpha() else None
-    return value, rounded
+    return parsed, (shown if shown[-1:].isalpha() else None)
 
 
 def _classes(el: Any) -> list[str]:
@@ -185,6 +220,30 @@ def _text(el: Any) -> str:
             parts.append(_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def _without_svg(data: bytes) -> bytes:
+    """The page without its inline SVG icons, newlines kept (so that line numbers stay true).
+
+    Every post of a t.me/s page carries a 2.7 KB SVG bubble tail, half the page's bytes; the
+    icons carry nothing, and cutting them (a byte search, no regex) before lxml parses the page
+    halves the parse. Message text is escaped HTML, so ``<svg`` in the bytes is always a tag.
+    """
+    pos = data.find(b"<svg")
+    if pos < 0:
+        return data
+    parts = []
+    done = 0
+    while pos >= 0:
+        end = data.find(b"</svg>", pos)
+        if end < 0:
+            break
+        parts.append(data[done:pos])
+        parts.append(b"\n" * data.count(b"\n", pos, end))
+        done = end + 6
+        pos = data.find(b"<svg", done)
+    parts.append(data[done:])
+    return b"".join(parts)
 
 
 def _line(el: Any) -> int | None:
@@ -241,8 +300,8 @@ def _view_token(raw: str | None) -> dict[str, Any] | None:
     if not raw:
         return None
     try:
-        data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+        data = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    except (binascii.Error, ValueError):  # orjson.JSONDecodeError is a ValueError
         return None
     return data if isinstance(data, dict) else None
 
@@ -254,76 +313,89 @@ class _Text:
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.entities: list[Entity] = []
+        self.entities: list[tuple[int, int, dict[str, Any]]] = []
         self.pos = 0
 
-    def add(self, text: str | None) -> None:
-        if text:
-            self.parts.append(text)
-            self.pos += len(text)
-
     def walk(self, el: Any, inside: bool) -> None:
-        self.add(el.text)
+        parts = self.parts
+        text = el.text
+        if text:
+            parts.append(text)
+            self.pos += len(text)
         for child in el:
             tag = child.tag
             if tag == "br":
-                self.add("\n")
+                parts.append("\n")
+                self.pos += 1
             elif isinstance(tag, str):
                 start = self.pos
-                if tag == "i" and "emoji" in _classes(child):
-                    self.add("".join(child.itertext()))  # an emoji drawn as an image
-                    kind, data = None, {}
-                elif tag == "tg-emoji":
-                    self.add("".join(child.itertext()))
-                    kind, data = "custom_emoji", {"document_id": child.get("emoji-id")}
+                data: dict[str, Any] | None
+                if tag == "tg-emoji" or (
+                    tag == "i" and "emoji" in (child.get("class") or "").split()
+                ):
+                    glyph = "".join(child.itertext())  # an emoji drawn as an image
+                    parts.append(glyph)
+                    self.pos += len(glyph)
+                    data = {"kind": "custom_emoji", "document_id": child.get("emoji-id")} if (
+                        tag == "tg-emoji") else None  # fmt: skip
                 else:
-                    kind, data = self.kind_of(child)
-                    self.walk(child, inside or kind is not None)
+                    data = _kind_of(child)
+                    self.walk(child, inside or data is not None)
                 # Telegram flattens entities: only the outermost of nested tags counts.
-                if kind is not None and not inside and self.pos > start:
-                    text = "".join(self.parts)[start : self.pos]
-                    self.entities.append(
-                        Entity(kind=kind, offset=start, length=self.pos - start, text=text, **data)
-                    )
-            self.add(child.tail)
-
-    @staticmethod
-    def kind_of(el: Any) -> tuple[str | None, dict[str, Any]]:
-        tag = el.tag
-        cls = _classes(el)
-        if tag == "span" and "tg-spoiler" in cls:
-            return "spoiler", {}
-        if tag == "blockquote":
-            return "blockquote", ({"collapsed": True} if el.get("expandable") is not None or
-                                  "expandable" in cls else {})  # fmt: skip
-        if tag == "pre":
-            code = el.find("code")
-            lang = code.get("class", "").removeprefix("language-") if code is not None else ""
-            return "pre", ({"language": lang} if lang else {})
-        if tag in _ENTITY_TAGS:
-            return _ENTITY_TAGS[tag], {}
-        if tag != "a":
-            return None, {}
-        href = (el.get("href") or "").strip()
-        text = "".join(el.itertext())
-        if not href:
-            return None, {}
-        if href.startswith("mailto:"):
-            return "email", {}
-        if href.startswith("tel:"):
-            return "phone", {}
-        if href.startswith("?q=%23") and text.startswith("#"):
-            return "hashtag", {}
-        if href.startswith("?q=%24") and text.startswith("$"):
-            return "cashtag", {}
-        if text.startswith("@") and href.lower().rstrip("/") == "https://t.me/" + text[1:].lower():
-            return "mention", {}
-        if href == text or href in ("http://" + text, "https://" + text):
-            return "link", {}
-        return "text_link", {"href": href}
+                if data is not None and not inside and self.pos > start:
+                    self.entities.append((start, self.pos, data))
+            tail = child.tail
+            if tail:
+                parts.append(tail)
+                self.pos += len(tail)
 
     def result(self) -> tuple[str, tuple[Entity, ...]]:
-        return "".join(self.parts), tuple(self.entities)
+        text = "".join(self.parts)
+        entities = []
+        for start, end, data in self.entities:
+            data["offset"] = start
+            data["length"] = end - start
+            data["text"] = text[start:end]
+            entities.append(_build_entity(data))
+        return text, tuple(entities)
+
+
+def _kind_of(el: Any) -> dict[str, Any] | None:
+    """The entity a text tag makes (its ``kind`` and details), or ``None`` for plain tags."""
+    tag = el.tag
+    kind = _ENTITY_TAGS.get(tag)
+    if kind is not None:
+        if tag == "blockquote":
+            cls = el.get("class") or ""
+            if el.get("expandable") is not None or "expandable" in cls.split():
+                return {"kind": kind, "collapsed": True}
+        elif tag == "pre":
+            code = el.find("code")
+            lang = (code.get("class") or "").removeprefix("language-") if code is not None else ""
+            if lang:
+                return {"kind": kind, "language": lang}
+        return {"kind": kind}
+    if tag == "span":
+        return {"kind": "spoiler"} if "tg-spoiler" in (el.get("class") or "").split() else None
+    if tag != "a":
+        return None
+    href = (el.get("href") or "").strip()
+    if not href:
+        return None
+    text = "".join(el.itertext())
+    if href.startswith("mailto:"):
+        return {"kind": "email"}
+    if href.startswith("tel:"):
+        return {"kind": "phone"}
+    if href.startswith("?q=%23") and text.startswith("#"):
+        return {"kind": "hashtag"}
+    if href.startswith("?q=%24") and text.startswith("$"):
+        return {"kind": "cashtag"}
+    if text.startswith("@") and href.lower().rstrip("/") == "https://t.me/" + text[1:].lower():
+        return {"kind": "mention"}
+    if href == text or href in ("http://" + text, "https://" + text):
+        return {"kind": "link"}
+    return {"kind": "text_link", "href": href}
 
 
 def _rich_text(el: Any) -> tuple[str, tuple[Entity, ...]]:
@@ -427,38 +499,38 @@ class WebPreviewParser:
     ) -> _Page | None:
         try:
             with opener() as fh:
-                tree = etree.parse(fh, HTML_PARSER)
+                data = fh.read()
+            root = etree.fromstring(_without_svg(data), HTML_PARSER) if data.strip() else None
         except (OSError, etree.LxmlError) as exc:
             ctx.problem(f"page could not be read ({exc})", SourceLocation(file=file))
             return None
-        root = tree.getroot()
         if root is None:
             ctx.problem("empty page", SourceLocation(file=file))
             return None
         header = _Header()
-        messages = []
-        # One pass over the page: the header parts and the message elements.
-        for el in root.iter():
-            tag = el.tag
-            if not isinstance(tag, str):
-                continue
-            if tag == "meta":
-                m = _RESOLVE.search(el.get("content") or "")
-                if m and header.username is None:
-                    header.username = m.group(1)
-                continue
-            cls = el.get("class")
-            if not cls:
-                continue
-            tokens = cls.split()
-            if "tgme_widget_message" in tokens and el.get("data-post") is not None:
-                messages.append(el)
-            elif "tgme_channel_info" in tokens:
-                self._channel_info(el, header, ctx, file)
-                header.kind = "s"
-            elif "tgme_page" in tokens and header.kind is None:
-                self._profile(el, header, ctx, file)
+        head = root.find("head")
+        for meta in head.iter("meta") if head is not None else ():
+            m = _RESOLVE.search(meta.get("content") or "")
+            if m:
+                header.username = m.group(1)
+                break
+        # The header comes first on the page: look in <header> before searching it all.
+        top = root.find(".//header")
+        info = _select(_X_CHANNEL_INFO, top) if top is not None else []
+        info = info or _select(_X_CHANNEL_INFO, root)
+        if info:
+            self._channel_info(info[0], header, ctx, file)
+            header.kind = "s"
+        else:
+            profile = _select(_X_PROFILE, root)
+            if profile:
+                self._profile(profile[0], header, ctx, file)
                 header.kind = "profile"
+        messages = [
+            el
+            for el in _select(_X_MESSAGES, root)
+            if "tgme_widget_message" in (el.get("class") or "").split()
+        ]
         if header.kind is None and not messages:
             ctx.problem(
                 "no channel header and no posts: not a t.me channel page",
@@ -496,7 +568,7 @@ class WebPreviewParser:
                     f"unreadable post ({type(exc).__name__}: {exc})",
                     SourceLocation(file=file, line=_line(el), message_id=mid),
                 )
-        del tree, root, messages
+        del root, messages
         return page
 
     def _channel(self, pages: list[_Page]) -> Iterator[Chat | Post]:
@@ -773,29 +845,24 @@ class _PostState:
         )
 
     def walk(self, el: Any) -> None:
+        actions = _ACTIONS
         for child in el:
-            if not isinstance(child.tag, str) or child.tag in ("svg", "script", "style"):
+            cls = child.get("class")
+            if cls is None:
+                if isinstance(child.tag, str) and child.tag not in _NO_CONTENT:
+                    self.walk(child)
                 continue
-            tokens = _classes(child)
-            if not tokens:
+            action = actions.get(cls)
+            if action is None:
+                action = actions[cls] = _action(cls)
+            if action is _WALK:
                 self.walk(child)
+            elif action is _SKIP:
                 continue
-            handler = None
-            for token in tokens:
-                handler = _HANDLERS.get(token)
-                if handler is not None:
-                    break
-            if handler is not None:
-                handler(self, child)
-            elif any(t in _SKIPPED for t in tokens):
-                continue
-            elif any(t in _WRAPPERS for t in tokens) or not any(
-                t.startswith("tgme_widget_message_") for t in tokens
-            ):
-                self.walk(child)
+            elif isinstance(action, str):
+                self.problem(f"element the parser does not know: {child.tag}.{action}", child)
             else:
-                name = next(t for t in tokens if t.startswith("tgme_widget_message_"))
-                self.problem(f"element the parser does not know: {child.tag}.{name}", child)
+                cast(Callable[[_PostState, Any], None], action)(self, child)
 
     def set_media(self, media: Media, extra: dict[str, Any], el: Any) -> None:
         if self.media is not None:
@@ -838,8 +905,8 @@ class _PostState:
         if link is None:
             name = name.removeprefix("Forwarded from").strip()
         href = link.get("href") if link is not None else None
-        self.values["forward"] = Forward(
-            from_name=name or None, extra={"url": href} if href else {}
+        self.values["forward"] = _build_forward(
+            {"from_name": name or None, "extra": {"url": href} if href else {}}
         )
 
     def reply(self, el: Any) -> None:
@@ -1054,7 +1121,8 @@ class _PostState:
     def reactions(self, el: Any) -> None:
         found = []
         for span in el:
-            if not isinstance(span.tag, str) or "tgme_reaction" not in _classes(span):
+            cls = span.get("class")
+            if not cls or "tgme_reaction" not in cls.split():
                 continue
             shown = (span.text or "") + "".join(c.tail or "" for c in span)
             emoji = custom = None
@@ -1064,7 +1132,7 @@ class _PostState:
                 elif node.tag == "i" and "emoji" in _classes(node):
                     emoji = "".join(node.itertext()).strip() or None
             text = shown.strip()
-            m = re.search(r"[\d][\d.,\s]*[KkMmBb]?$", text)
+            m = _TRAILING_COUNT.search(text)
             if m is None:
                 self.problem(f"reaction without a readable count: {text!r}", span)
                 continue
@@ -1075,7 +1143,7 @@ class _PostState:
                 self.problem(f"reaction without a readable count: {text!r}", span)
                 continue
             count, rounded = parsed
-            if "tgme_reaction_paid" in _classes(span):
+            if "tgme_reaction_paid" in cls:
                 data: dict[str, Any] = {"kind": "paid"}
             elif custom is not None:
                 data = {"kind": "custom_emoji", "document_id": custom}
@@ -1087,7 +1155,8 @@ class _PostState:
             if rounded is not None:
                 data["count_rounded"] = rounded
                 data["extra"] = {**data.get("extra", {}), "count_rounded": rounded}
-            found.append(Reaction(count=count, **data))
+            data["count"] = count
+            found.append(_build_reaction(data))
         self.values["reactions"] = tuple(found)
 
     def views(self, el: Any) -> None:
@@ -1109,7 +1178,7 @@ class _PostState:
         self.values["signature"] = _text(el).strip() or None
 
     def date(self, el: Any) -> None:
-        time = el if el.tag == "time" else el.find(".//time")
+        time = el if el.tag == "time" else next(el.iter("time"), None)
         stamp = time.get("datetime") if time is not None else None
         if not stamp:
             self.problem("post date link without time[datetime]", el)
@@ -1133,6 +1202,7 @@ class _PostState:
         return
 
 
+_NO_CONTENT = frozenset({"svg", "script", "style"})
 _HANDLERS: dict[str, Callable[[_PostState, Any], None]] = {
     "tgme_widget_message_owner_name": _PostState.owner_name,
     "tgme_widget_message_author": _PostState.author,
@@ -1161,3 +1231,28 @@ _HANDLERS: dict[str, Callable[[_PostState, Any], None]] = {
     "message_video_play": _PostState.ignore,
     "tgme_widget_message_service_date": _PostState.ignore,
 }
+
+
+_WALK = object()
+_SKIP = object()
+_Action = Callable[[_PostState, Any], None] | object | str
+_ACTIONS: dict[str, _Action] = {}
+"""What to do with an element, by its whole class attribute (t.me repeats the same few dozen
+class strings on every post, so each is decided once): a handler, walk into it, skip it, or the
+name of a ``tgme_widget_message_*`` class the parser does not know."""
+
+
+def _action(cls: str) -> _Action:
+    tokens = cls.split()
+    for token in tokens:
+        handler = _HANDLERS.get(token)
+        if handler is not None:
+            return handler
+    if any(t in _SKIPPED for t in tokens):
+        return _SKIP
+    if any(t in _WRAPPERS for t in tokens):
+        return _WALK
+    unknown = next((t for t in tokens if t.startswith("tgme_widget_message_")), None)
+    if len(_ACTIONS) > 4096:  # class strings made up per post: do not grow without bound
+        _ACTIONS.clear()
+    return unknown if unknown is not None else _WALK
