@@ -19,7 +19,6 @@ import argparse
 import base64
 import html
 import json
-import os
 import random
 import statistics
 import subprocess
