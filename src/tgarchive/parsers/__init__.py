@@ -92,10 +92,21 @@ class Parser(Protocol):
 
 @dataclass
 class ParseContext:
-    """State shared between the loader and a parser during one parse.
+    """State shared between the loader and a parser during one parse (stable API).
 
-    ``strict`` says whether a problem raises; :meth:`problem` is how a parser reports one.
-    ``account`` and ``source_keys`` receive the archive-level data of account exports.
+    ``strict`` says whether a problem raises; :meth:`problem` is how a parser reports one, and
+    :meth:`location` builds the place to report (``file`` defaults to the input's name).
+    ``issues`` collects what lenient mode recorded; ``options`` carries parser options, so
+    that the context can grow without changing the :class:`Parser` protocol. ``account`` and
+    ``source_keys`` receive the archive-level data of account exports.
+
+    >>> ctx = ParseContext(file="page.html")
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     ctx.problem("reaction without a count", ctx.location(line=12, message_id=7))
+    >>> str(ctx.issues[0])
+    'page.html:12 [message 7]: reaction without a count'
     """
 
     strict: bool = False
