@@ -410,3 +410,21 @@ def test_golden_helper_path_is_not_machine_specific():
     """Goldens name issue files by base name only, so they compare on any checkout."""
     text = Path(WP / "features.html.posts.json").read_text(encoding="utf-8")
     assert "/work/" not in text and '"file": "features.html"' in text
+
+
+def test_other_html_files_in_a_folder_are_skipped_with_an_issue(tmp_path):
+    """An .html file that is not a t.me page is left out of the chat and named in an issue."""
+    shutil.copy(WP / "paged" / "startupnotes.html", tmp_path / "a.html")
+    (tmp_path / "notes.html").write_text("<html><body><p>meeting notes</p></body></html>")
+    archive = _load(tmp_path)
+    assert [p.id for p in archive.posts] == [3, 4, 5]
+    assert [(i.location.file or "").endswith("notes.html") for i in archive.issues] == [True]
+
+
+def test_posts_without_a_view_token_have_no_chat_id():
+    """Without data-view the page gives no channel id: chat and posts say None, not a guess."""
+    page = (WP / "paged" / "startupnotes.html").read_bytes()
+    page = re.sub(rb' data-view="[^"]*"', b"", page)
+    archive = tgarchive.load(page, strict=True)
+    assert archive.chats[0].id is None
+    assert [(p.chat_id, p.author_id) for p in archive.posts] == [(None, None)] * 3

@@ -463,7 +463,7 @@ class WebPreviewParser:
 
     def parse(self, source: Source, ctx: ParseContext) -> Iterator[Chat | Post]:
         pages: list[_Page] = []
-        for file, opener in self._files(source):
+        for file, opener in self._files(source, ctx):
             page = self._read_page(file, opener, ctx)
             if page is not None:
                 pages.append(page)
@@ -478,7 +478,9 @@ class WebPreviewParser:
         for group in channels.values():
             yield from self._channel(group)
 
-    def _files(self, source: Source) -> list[tuple[str, Callable[[], IO[bytes]]]]:
+    def _files(
+        self, source: Source, ctx: ParseContext
+    ) -> list[tuple[str, Callable[[], IO[bytes]]]]:
         """The pages to read: the file itself, or every saved t.me page beside it when it
         was picked inside a folder or zip the user passed."""
         container = source.container
@@ -492,6 +494,10 @@ class WebPreviewParser:
                 head = fh.read(8192)
             if self.detect(head, name) >= 0.5:
                 files.append((container.display(name), functools.partial(container.open, name)))
+            else:
+                ctx.problem(
+                    "not a saved t.me page: skipped", SourceLocation(file=container.display(name))
+                )
         return files or [(source.name, source.open)]
 
     def _read_page(
