@@ -31,12 +31,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Any, cast
+from typing import Any
 
 import orjson
 from lxml import etree
@@ -463,8 +462,8 @@ class WebPreviewParser:
 
     def parse(self, source: Source, ctx: ParseContext) -> Iterator[Chat | Post]:
         pages: list[_Page] = []
-        for file, opener in self._files(source, ctx):
-            page = self._read_page(file, opener, ctx)
+        for file, data in self._files(source, ctx):
+            page = self._read_page(file, data, ctx)
             if page is not None:
                 pages.append(page)
         if not pages:
@@ -478,36 +477,38 @@ class WebPreviewParser:
         for group in channels.values():
             yield from self._channel(group)
 
-    def _files(
-        self, source: Source, ctx: ParseContext
-    ) -> list[tuple[str, Callable[[], IO[bytes]]]]:
-        """The pages to read: the file itself, or every saved t.me page beside it when it
-        was picked inside a folder or zip the user passed."""
+    def _files(self, source: Source, ctx: ParseContext) -> Iterator[tuple[str, bytes]]:
+        """The pages to read, one at a time, each opened once: the file itself, or every
+        saved t.me page beside it when it was picked inside a folder or zip the user passed."""
         container = source.container
         if container is None or not source.picked:
-            return [(source.name, source.open)]
-        files: list[tuple[str, Callable[[], IO[bytes]]]] = []
+            try:
+                with source.open() as fh:
+                    data = fh.read()
+            except OSError as exc:
+                ctx.problem(f"page could not be read ({exc})", SourceLocation(file=source.name))
+                return
+            yield source.name, data
+            return
         for name in container.list():
             if not name.lower().endswith((".html", ".htm")):
                 continue
-            with container.open(name) as fh:
-                head = fh.read(8192)
-            if self.detect(head, name) >= 0.5:
-                files.append((container.display(name), functools.partial(container.open, name)))
+            file = container.display(name)
+            try:
+                with container.open(name) as fh:
+                    data = fh.read()
+            except OSError as exc:
+                ctx.problem(f"page could not be read ({exc})", SourceLocation(file=file))
+                continue
+            if self.detect(data[:8192], name) >= 0.5:
+                yield file, data
             else:
-                ctx.problem(
-                    "not a saved t.me page: skipped", SourceLocation(file=container.display(name))
-                )
-        return files or [(source.name, source.open)]
+                ctx.problem("not a saved t.me page: skipped", SourceLocation(file=file))
 
-    def _read_page(
-        self, file: str, opener: Callable[[], IO[bytes]], ctx: ParseContext
-    ) -> _Page | None:
+    def _read_page(self, file: str, data: bytes, ctx: ParseContext) -> _Page | None:
         try:
-            with opener() as fh:
-                data = fh.read()
             root = etree.fromstring(_without_svg(data), HTML_PARSER) if data.strip() else None
-        except (OSError, etree.LxmlError) as exc:
+        except etree.LxmlError as exc:
             ctx.problem(f"page could not be read ({exc})", SourceLocation(file=file))
             return None
         if root is None:
@@ -855,20 +856,19 @@ class _PostState:
         for child in el:
             cls = child.get("class")
             if cls is None:
-                if isinstance(child.tag, str) and child.tag not in _NO_CONTENT:
+                if child.tag not in _NO_CONTENT and isinstance(child.tag, str):
                     self.walk(child)
                 continue
             action = actions.get(cls)
             if action is None:
                 action = actions[cls] = _action(cls)
-            if action is _WALK:
+            kind, handler, name = action
+            if kind is _HANDLE:
+                handler(self, child)
+            elif kind is _WALK:
                 self.walk(child)
-            elif action is _SKIP:
-                continue
-            elif isinstance(action, str):
-                self.problem(f"element the parser does not know: {child.tag}.{action}", child)
-            else:
-                cast(Callable[[_PostState, Any], None], action)(self, child)
+            elif kind is _UNKNOWN:
+                self.problem(f"element the parser does not know: {child.tag}.{name}", child)
 
     def set_media(self, media: Media, extra: dict[str, Any], el: Any) -> None:
         if self.media is not None:
@@ -892,16 +892,14 @@ class _PostState:
                 self.problem("a second, different text block: only the first is kept", el)
             return
         self.text_el = el
-        inner = [c for c in el if isinstance(c.tag, str)]
         # A text div nested in a duplicate of itself (seen in re-saved pages): read the inner.
         while (
-            len(inner) == 1
+            len(el) == 1
             and not (el.text or "").strip()
-            and not (inner[0].tail or "").strip()
-            and "tgme_widget_message_text" in _classes(inner[0])
+            and not (el[0].tail or "").strip()
+            and "tgme_widget_message_text" in _classes(el[0])
         ):
-            el = inner[0]
-            inner = [c for c in el if isinstance(c.tag, str)]
+            el = el[0]
         self.values["text"], self.values["entities"] = _rich_text(el)
 
     def forwarded(self, el: Any) -> None:
@@ -1239,13 +1237,12 @@ _HANDLERS: dict[str, Callable[[_PostState, Any], None]] = {
 }
 
 
-_WALK = object()
-_SKIP = object()
-_Action = Callable[[_PostState, Any], None] | object | str
+_HANDLE, _WALK, _SKIP, _UNKNOWN = "handle", "walk", "skip", "unknown"
+_Action = tuple[str, Callable[[_PostState, Any], None], str]
 _ACTIONS: dict[str, _Action] = {}
 """What to do with an element, by its whole class attribute (t.me repeats the same few dozen
-class strings on every post, so each is decided once): a handler, walk into it, skip it, or the
-name of a ``tgme_widget_message_*`` class the parser does not know."""
+class strings on every post, so each is decided once): call a handler, walk into it, skip it,
+or report the ``tgme_widget_message_*`` class the parser does not know."""
 
 
 def _action(cls: str) -> _Action:
@@ -1253,12 +1250,14 @@ def _action(cls: str) -> _Action:
     for token in tokens:
         handler = _HANDLERS.get(token)
         if handler is not None:
-            return handler
-    if any(t in _SKIPPED for t in tokens):
-        return _SKIP
-    if any(t in _WRAPPERS for t in tokens):
-        return _WALK
-    unknown = next((t for t in tokens if t.startswith("tgme_widget_message_")), None)
+            return _HANDLE, handler, token
     if len(_ACTIONS) > 4096:  # class strings made up per post: do not grow without bound
         _ACTIONS.clear()
-    return unknown if unknown is not None else _WALK
+    if any(t in _SKIPPED for t in tokens):
+        return _SKIP, _PostState.ignore, ""
+    if any(t in _WRAPPERS for t in tokens):
+        return _WALK, _PostState.ignore, ""
+    unknown = next((t for t in tokens if t.startswith("tgme_widget_message_")), None)
+    if unknown is not None:
+        return _UNKNOWN, _PostState.ignore, unknown
+    return _WALK, _PostState.ignore, ""
