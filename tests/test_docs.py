@@ -13,7 +13,8 @@ import tgarchive
 
 MODULES = ["tgarchive", "tgarchive.api", "tgarchive.models", "tgarchive.errors", "tgarchive.text",
            "tgarchive.parsers", "tgarchive.parsers.desktop_json", "tgarchive.writers",
-           "tgarchive.parsers.web_preview", "tgarchive.testing"]  # fmt: skip
+           "tgarchive.writers.desktop_json", "tgarchive.parsers.web_preview",
+           "tgarchive.testing"]  # fmt: skip
 DOCS = Path(__file__).parents[1] / "docs"
 
 
