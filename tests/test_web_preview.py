@@ -428,3 +428,26 @@ def test_posts_without_a_view_token_have_no_chat_id():
     archive = tgarchive.load(page, strict=True)
     assert archive.chats[0].id is None
     assert [(p.chat_id, p.author_id) for p in archive.posts] == [(None, None)] * 3
+
+
+def test_issue_lines_are_the_lines_of_the_raw_page():
+    """Cutting icons and avatars before parsing keeps every issue on its true line."""
+    raw = (WP / "features.html").read_text(encoding="utf-8").splitlines()
+    issues = _load(WP / "features.html").issues
+    giveaway = next(n for n, line in enumerate(raw, 1) if "tgme_widget_message_giveaway" in line)
+    unreadable = next(n for n, line in enumerate(raw, 1) if ">??</span>" in line)
+    assert [i.location.line for i in issues] == [giveaway, unreadable]
+
+
+def test_dead_weight_is_cut_only_where_its_end_is_certain():
+    """Balanced blocks and SVG icons are cut with their newlines; an unclosed block is kept."""
+    from tgarchive.parsers.web_preview import _without_dead_weight
+
+    page = (
+        b'<div class="tgme_widget_message_user"><a><i><img src="x"></i></a></div>\n'
+        b'<svg a="1">\n<path/>\n</svg><b>kept</b>'
+        b'<div class="media_not_supported_cont"><div>\n<div>x</div></div></div><i>also</i>'
+    )
+    assert _without_dead_weight(page) == b"\n\n\n<b>kept</b>\n<i>also</i>"
+    unclosed = b'<div class="media_not_supported_cont"><div>no end'
+    assert _without_dead_weight(unclosed) == unclosed

@@ -221,26 +221,59 @@ def _text(el: Any) -> str:
     return "".join(parts)
 
 
-def _without_svg(data: bytes) -> bytes:
-    """The page without its inline SVG icons, newlines kept (so that line numbers stay true).
+# Parts of every post that carry nothing (read or skipped anyway), cut before parsing: the SVG
+# bubble tail, the avatar, and the fallback shown to browsers without JavaScript.
+_SVG = (b"<svg", b"</svg>")
+_DEAD_DIVS = (b'<div class="tgme_widget_message_user">', b'<div class="media_not_supported_cont">')
 
-    Every post of a t.me/s page carries a 2.7 KB SVG bubble tail, half the page's bytes; the
-    icons carry nothing, and cutting them (a byte search, no regex) before lxml parses the page
-    halves the parse. Message text is escaped HTML, so ``<svg`` in the bytes is always a tag.
+
+def _block_end(data: bytes, start: int, marker: bytes) -> int:
+    """Where the block starting at ``start`` ends, or -1 when its end cannot be told."""
+    if marker == _SVG[0]:
+        end = data.find(_SVG[1], start)
+        return end + len(_SVG[1]) if end >= 0 else -1
+    depth, pos = 1, start + 4
+    while depth:  # balanced <div>...</div>: message text is escaped, so these are tags
+        close = data.find(b"</div>", pos)
+        if close < 0:
+            return -1
+        opening = data.find(b"<div", pos, close)
+        if opening >= 0:
+            depth, pos = depth + 1, opening + 4
+        else:
+            depth, pos = depth - 1, close + 6
+    return pos
+
+
+def _without_dead_weight(data: bytes) -> bytes:
+    """The page without the parts of each post that carry nothing, newlines kept (so that
+    line numbers stay true).
+
+    A t.me/s post carries a 2.7 KB SVG bubble tail, its author's avatar and a "please open
+    Telegram" fallback: two thirds of a page's bytes. Cutting them (byte searches, no regex)
+    before lxml parses the page halves the parse. A block whose end cannot be told is kept.
     """
-    pos = data.find(b"<svg")
-    if pos < 0:
-        return data
+    markers = (_SVG[0], *_DEAD_DIVS)
+    nexts = {m: data.find(m) for m in markers}
     parts = []
     done = 0
-    while pos >= 0:
-        end = data.find(b"</svg>", pos)
-        if end < 0:
+    while True:
+        found = [(pos, m) for m, pos in nexts.items() if pos >= 0]
+        if not found:
             break
-        parts.append(data[done:pos])
-        parts.append(b"\n" * data.count(b"\n", pos, end))
-        done = end + 6
-        pos = data.find(b"<svg", done)
+        start, marker = min(found)
+        end = _block_end(data, start, marker)
+        if end < 0:
+            nexts[marker] = -1  # unbalanced: keep the rest as it is
+            continue
+        parts.append(data[done:start])
+        parts.append(b"\n" * data.count(b"\n", start, end))
+        done = end
+        for m, pos in nexts.items():
+            if 0 <= pos < done:
+                nexts[m] = data.find(m, done)
+    if not parts:
+        return data
     parts.append(data[done:])
     return b"".join(parts)
 
@@ -507,7 +540,9 @@ class WebPreviewParser:
 
     def _read_page(self, file: str, data: bytes, ctx: ParseContext) -> _Page | None:
         try:
-            root = etree.fromstring(_without_svg(data), HTML_PARSER) if data.strip() else None
+            root = (
+                etree.fromstring(_without_dead_weight(data), HTML_PARSER) if data.strip() else None
+            )
         except etree.LxmlError as exc:
             ctx.problem(f"page could not be read ({exc})", SourceLocation(file=file))
             return None
