@@ -451,3 +451,15 @@ def test_dead_weight_is_cut_only_where_its_end_is_certain():
     assert _without_dead_weight(page) == b"\n\n\n<b>kept</b>\n<i>also</i>"
     unclosed = b'<div class="media_not_supported_cont"><div>no end'
     assert _without_dead_weight(unclosed) == unclosed
+
+
+def test_album_items_without_an_id_stay_on_the_album_post_with_an_issue():
+    """An album item whose link gives no post id is listed on the album's post and reported."""
+    page = (WP / "features.html").read_bytes()
+    page = page.replace(b'href="https://t.me/startupnotes/8?single"', b'href="#"')
+    archive = _load(page)
+    posts = {p.id: p for p in archive.posts}
+    assert 8 not in posts and posts[6].extra["album_unlinked"] == [
+        {"kind": "photo", "media_url": "https://cdn4.telesco.pe/file/album-3.jpg"}
+    ]
+    assert any("album item 3 has no post id" in i.reason for i in archive.issues)

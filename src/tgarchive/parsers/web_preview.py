@@ -775,19 +775,29 @@ class WebPreviewParser:
         exports): each item becomes a post with its own id; the caption, views and reactions
         stay on the post of the album's own id (else the first item)."""
         ids = [item_id for item_id, _m, _e in items]
-        main = mid if mid in ids else next((i for i in ids if i is not None), mid)
-        posts = []
-        for n, (item_id, media, media_extra) in enumerate(items):
+        main = mid if mid in ids else next((i for i in ids if i is not None), None)
+        # Items the page gives no id cannot be posts of their own: the album's post lists them.
+        unlinked = [{"kind": m.kind, **e} for i, m, e in items if i is None]
+        album_extra: dict[str, Any] = {"album": mid}
+        if unlinked:
+            album_extra["album_unlinked"] = unlinked
+        for n, item_id in enumerate(ids):
             if item_id is None:
                 ctx.problem(
                     f"album item {n + 1} has no post id (no t.me/<channel>/<id> link): it is "
-                    "kept on the album's post only",
+                    "listed in extra['album_unlinked'] of the album's post",
                     SourceLocation(file=file, message_id=mid),
                 )
+        if main is None:
+            values["extra"] = {**values["extra"], **album_extra}
+            return [_build_post(values)]
+        posts = []
+        for item_id, media, media_extra in items:
+            if item_id is None:
                 continue
             if item_id == main:
                 item = dict(values)
-                item["extra"] = {**values["extra"], **media_extra, "album": mid}
+                item["extra"] = {**values["extra"], **media_extra, **album_extra}
             else:
                 item = {
                     k: values[k]
@@ -799,11 +809,6 @@ class WebPreviewParser:
             item["id"] = item_id
             item["media"] = media
             posts.append(_build_post(item))
-        if not posts:
-            return [_build_post(values)]
-        missing = [p for p in posts if p.id == main]
-        if not missing:  # every item lacked an id equal to main: keep the caption somewhere
-            posts.insert(0, _build_post(values))
         return sorted(posts, key=lambda p: p.id)
 
 
