@@ -401,9 +401,18 @@ def test_builtin_web_preview_samples_are_loadable():
     """The page and profile samples bundled for plugin authors parse without issues."""
     from tgarchive.testing import builtin_samples
 
-    for name, data in builtin_samples()["web-preview"]:
+    samples = dict(builtin_samples()["web-preview"])
+    for name, data in samples.items():
         archive = tgarchive.load(data, strict=True)
         assert archive.format == "web-preview" and archive.chats[0].username, name
+    page = tgarchive.load(samples["preview.html"]).chats[0]
+    assert (page.subscribers, page.counters, page.counts_rounded) == (1, {"photos": 2}, {})
+    group = tgarchive.load(samples["profile.html"]).chats[0]
+    assert (group.members, group.online, group.description) == (
+        1204,
+        37,
+        "Questions welcome.\n질문 환영합니다.",
+    )
 
 
 def test_golden_helper_path_is_not_machine_specific():

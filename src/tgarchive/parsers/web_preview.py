@@ -709,8 +709,8 @@ class WebPreviewParser:
             return
         singular = name[:-1] if name.endswith("s") else name
         key = _COUNT_FIELDS.get(singular) or _COUNT_FIELDS.get(name)
-        if key is None:
-            key = name if name.endswith("s") or parsed[0] != 1 else name + "s"
+        if key is None:  # "1 photo" and "513 photos" are one counter
+            key = name if name.endswith("s") else name + "s"
         header.counts[key] = parsed
 
     # -- posts ------------------------------------------------------------------------------
