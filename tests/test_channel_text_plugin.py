@@ -195,3 +195,18 @@ def test_the_plugin_docs_examples_run():
         result = doctest.testmod(module)
         assert result.failed == 0
     assert doctest.testmod(tgarchive_channel_text).attempted > 0
+
+
+def test_conversion_to_desktop_json_keeps_the_header(tmp_path):
+    """The counters and description of a copied page survive tgarchive convert as chat keys."""
+    target = tmp_path / "result.json"
+    tgarchive.dump(tgarchive.load(sample_text()), target)
+    import json
+
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert (data["subscribers"], data["counts_rounded"]) == (
+        2400,
+        {"subscribers": "2.4K", "links": "2.72K"},
+    )
+    assert data["counters"]["photos"] == 513 and data["description"].startswith("We journey")
+    assert len(data["messages"]) == 13

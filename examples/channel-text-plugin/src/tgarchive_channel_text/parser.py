@@ -206,14 +206,20 @@ class ChannelTextParser:
             pos = end + 1
         rounded = {k: r for k, (_v, r) in counts.items() if r is not None}
         fields = {k: counts.pop(k)[0] for k in ("subscribers", "members", "online") if k in counts}
+        header: dict[str, Any] = {
+            "username": username,
+            "description": "\n".join(description).strip() or None,
+            **fields,
+            "counters": {k: v for k, (v, _r) in counts.items()},
+            "counts_rounded": rounded,
+        }
         chat = Chat(
             name=title,
             type="public_supergroup" if "members" in fields else "public_channel",
-            username=username,
-            description="\n".join(description).strip() or None,
-            counters={k: v for k, (v, _r) in counts.items()},
-            counts_rounded=rounded,
-            **fields,
+            # The Desktop JSON writer writes extra verbatim: the same extension keys as
+            # tgarchive's web-preview parser, so a conversion keeps the header.
+            extra={k: v for k, v in header.items() if v},
+            **header,
         )
         return chat, pos
 
