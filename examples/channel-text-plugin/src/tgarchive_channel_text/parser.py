@@ -205,7 +205,9 @@ class ChannelTextParser:
             description = lines[pos:end]
             pos = end + 1
         rounded = {k: r for k, (_v, r) in counts.items() if r is not None}
-        fields = {k: counts.pop(k)[0] for k in ("subscribers", "members", "online") if k in counts}
+        fields: dict[str, int] = {
+            k: counts.pop(k)[0] for k in ("subscribers", "members", "online") if k in counts
+        }
         header: dict[str, Any] = {
             "username": username,
             "description": "\n".join(description).strip() or None,
