@@ -79,7 +79,7 @@ def test_every_post_view_and_reaction_of_the_real_durov_page_is_read():
     chunks = _chunks(html, "durov")
     archive = tgarchive.load(path, strict=True)
     assert archive.format == "web-preview" and archive.issues == []
-    posts = {p.id: p for p in archive.posts}
+    posts = {p.id or 0: p for p in archive.posts}
     assert sorted(posts) == sorted(chunks) and len(posts) == 20
     assert [p.id for p in archive.posts] == sorted(chunks)  # id order
     reactions_seen = 0
@@ -261,7 +261,7 @@ def test_text_entities_are_as_the_page_shows_them():
 
 def test_forwards_replies_albums_and_media_are_read():
     """Forward name and link, a reply behind a malformed tag, album items as posts, and each media kind."""
-    posts = {p.id: p for p in _load(WP / "features.html").posts}
+    posts = {p.id or 0: p for p in _load(WP / "features.html").posts}
     media: dict[int, Any] = {i: p.media for i, p in posts.items()}  # each kind checked below
     fwd = posts[4].forward
     assert fwd is not None

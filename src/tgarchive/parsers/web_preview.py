@@ -628,9 +628,10 @@ class WebPreviewParser:
         posts: dict[int, tuple[Post, int, int]] = {}
         for number, page in enumerate(pages):
             for post, captured in page.posts:
-                seen = posts.get(post.id)
+                mid = post.id if post.id is not None else -1  # always set by this parser
+                seen = posts.get(mid)
                 if seen is None or (captured, number) >= (seen[1], seen[2]):
-                    posts[post.id] = (post, captured, number)
+                    posts[mid] = (post, captured, number)
         yield _chat(header, chat_id)
         for mid in sorted(posts):
             post = posts[mid][0]
@@ -809,7 +810,7 @@ class WebPreviewParser:
             item["id"] = item_id
             item["media"] = media
             posts.append(_build_post(item))
-        return sorted(posts, key=lambda p: p.id)
+        return sorted(posts, key=lambda p: p.id or 0)  # every item here has its id
 
 
 def _service(values: dict[str, Any], extra: dict[str, Any], channel: str | None) -> None:
