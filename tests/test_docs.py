@@ -21,7 +21,8 @@ import tgarchive
 
 MODULES = ["tgarchive", "tgarchive.api", "tgarchive.models", "tgarchive.errors", "tgarchive.text",
            "tgarchive.parsers", "tgarchive.parsers.desktop_json", "tgarchive.writers",
-           "tgarchive.writers.desktop_json"]  # fmt: skip
+           "tgarchive.writers.desktop_json", "tgarchive.parsers.web_preview",
+           "tgarchive.testing"]  # fmt: skip
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
 FIXTURES = Path(__file__).parent / "fixtures"
