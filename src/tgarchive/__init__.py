@@ -15,6 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .api import detect_format, dump, dumps, iter_posts, load, load_all, sample_path
 from .errors import (
+    LimitError,
     MultipleExportsError,
     ParseError,
     ParseIssue,
@@ -72,6 +73,7 @@ __all__ = [
     "Game",
     "Invoice",
     "LangGuess",
+    "LimitError",
     "Link",
     "Location",
     "Media",

@@ -11,20 +11,33 @@ import functools
 import io
 import os
 import posixpath
+import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
-from .errors import MultipleExportsError, SourceError, UnsafePathError
+from .errors import (
+    LimitError,
+    MultipleExportsError,
+    ParseError,
+    SourceError,
+    SourceLocation,
+    UnsafePathError,
+)
 
 __all__ = [
+    "ZIP_LIMITS",
     "Container",
     "FoundExport",
     "Source",
     "SourceLike",
+    "ZipLimits",
+    "check_zip",
+    "check_zip_member",
     "find_exports",
     "open_source",
     "resolve_inside",
@@ -122,10 +135,18 @@ class ZipContainer(Container):
 
     def open(self, relative: str) -> BinaryIO:
         member = self.prefix + _check_relative(relative)
+        info = self.zf.NameToInfo.get(member)
+        if info is None:
+            raise FileNotFoundError(f"{self.display(relative)}: no such member")
+        display = self.display(relative)
+        check_zip_member(info, display)
         try:
-            return self.zf.open(member)  # type: ignore[return-value]
-        except KeyError:
-            raise FileNotFoundError(f"{self.display(relative)}: no such member") from None
+            stream = self.zf.open(info)
+        except (*_ZIP_ERRORS, OSError) as exc:
+            raise ParseError(
+                f"unreadable zip member ({exc})", SourceLocation(file=display)
+            ) from exc
+        return _ZipMember(stream, display)  # type: ignore[return-value]  # a binary stream
 
     def exists(self, relative: str) -> bool:
         try:
@@ -179,10 +200,16 @@ class Source:
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
+    check_zip(path)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, *_ZIP_ERRORS) as exc:
         raise SourceError(f"{path}: not a readable zip file ({exc})") from exc
+    try:
+        check_zip(path, zf)
+    except LimitError:
+        zf.close()
+        raise
     try:
         for info in zf.infolist():
             # We never extract, but refuse archives whose members would escape if someone did.
@@ -504,3 +531,129 @@ def resolve_inside(root: str, relative: str) -> Path | zipfile.Path:
     if target != base and base not in target.parents:
         raise UnsafePathError(f"path leaves the export folder: {relative!r}")
     return target
+
+
+# -- Zip safety limits ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """What a zip must stay within to be read; :data:`ZIP_LIMITS` holds the defaults.
+
+    Members are never extracted: parsers stream the few members they read (``result.json``,
+    ``messages*.html``), so the size and ratio limits apply to those, checked from the
+    central directory before a byte is inflated (a member never yields more than its declared
+    size: ``zipfile`` stops there and checks the CRC). Zips inside the zip are never opened.
+    """
+
+    max_member_size: int = 8 * 1024**3
+    """Largest uncompressed size of a member that is read (8 GiB)."""
+    max_ratio: int = 250
+    """Largest uncompressed/compressed ratio of a member that is read. Real exports compress
+    6-20x (JSON and HTML); deflate bombs reach 1032x."""
+    ratio_floor: int = 1024**2
+    """Members smaller than this (1 MiB uncompressed) may have any ratio."""
+    max_members: int = 1_000_000
+    """Most members a zip may list, checked from its end record before the central directory
+    is read (a full export with media has one member a file)."""
+    max_depth: int = 64
+    """Most folders deep a member's path may be."""
+
+
+ZIP_LIMITS = ZipLimits()
+"""The limits every zip is held to."""
+
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError,
+               RuntimeError, ValueError, zlib.error)  # fmt: skip
+"""What zipfile raises on a corrupt, encrypted or unsupported member."""
+
+_EOCD = b"PK\x05\x06"
+_EOCD64_LOCATOR = b"PK\x06\x07"
+_EOCD64 = b"PK\x06\x06"
+
+
+def _declared_members(path: Path) -> int | None:
+    """The member count a zip's end-of-central-directory record declares (ZIP64 too), read
+    from the file's last 64 KiB, or ``None`` when the record cannot be found."""
+    with path.open("rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        tail_start = max(0, size - (65535 + 22 + 20))
+        fh.seek(tail_start)
+        tail = fh.read()
+        at = tail.rfind(_EOCD)
+        if at < 0 or at + 22 > len(tail):
+            return None
+        (count,) = struct.unpack_from("<H", tail, at + 10)
+        locator = at - 20
+        if count == 0xFFFF and locator >= 0 and tail[locator : locator + 4] == _EOCD64_LOCATOR:
+            (offset,) = struct.unpack_from("<Q", tail, locator + 8)
+            if offset + 56 <= size:
+                fh.seek(offset)
+                record = fh.read(56)
+                if record[:4] == _EOCD64:
+                    (count,) = struct.unpack_from("<Q", record, 32)
+        return int(count)
+
+
+def check_zip(
+    path: Path, zf: zipfile.ZipFile | None = None, limits: ZipLimits = ZIP_LIMITS
+) -> None:
+    """Refuse a zip with too many members or too deep a path (:class:`LimitError`).
+
+    Without ``zf`` only the member count its end record declares is checked, before
+    ``zipfile`` reads (and holds) the whole central directory; with ``zf``, the real listing.
+    """
+    if zf is None:
+        declared = _declared_members(path)
+        if declared is not None and declared > limits.max_members:
+            raise LimitError("zip member count", declared, limits.max_members, str(path))
+        return
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        raise LimitError("zip member count", len(infos), limits.max_members, str(path))
+    for info in infos:
+        depth = info.filename.count("/") + info.filename.count("\\")
+        if depth > limits.max_depth:
+            raise LimitError(
+                "zip member path depth", depth, limits.max_depth, f"{path}!{info.filename[:200]}"
+            )
+
+
+def check_zip_member(info: zipfile.ZipInfo, display: str, limits: ZipLimits = ZIP_LIMITS) -> None:
+    """Refuse to read a member whose declared size or compression ratio is over the limits."""
+    if info.file_size > limits.max_member_size:
+        raise LimitError("zip member size", info.file_size, limits.max_member_size, display)
+    if info.file_size >= limits.ratio_floor:
+        ratio = info.file_size // max(info.compress_size, 1)
+        if ratio > limits.max_ratio:
+            raise LimitError("zip member ratio", ratio, limits.max_ratio, display)
+
+
+class _ZipMember(io.RawIOBase):
+    """A zip member stream whose corruption (a bad CRC, broken deflate data, a member
+    shorter than it claims) is a :class:`ParseError` naming the member, not a zipfile error."""
+
+    def __init__(self, stream: IO[bytes], display: str) -> None:
+        self._stream = stream
+        self._display = display
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._stream.read(size)
+        except (*_ZIP_ERRORS, OSError) as exc:
+            raise ParseError(
+                f"corrupt zip member ({exc})", SourceLocation(file=self._display)
+            ) from exc
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()

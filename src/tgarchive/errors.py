@@ -7,6 +7,7 @@ Everything tgarchive raises on purpose derives from :class:`TgArchiveError`, so 
     ├── UnknownFormatError          no parser claimed the input (or the format name is unknown)
     ├── ParseError(ValueError)      the input breaks its format; ``.location`` says where
     ├── UnsafePathError(ValueError) a path in the export points outside the export
+    ├── LimitError                  the input exceeds a safety limit (zip member size, ratio...)
     ├── PluginError                 a parser plugin broke the parser contract
     └── SourceError                 what was passed is not one readable export
         └── MultipleExportsError    the folder or zip holds several; ``.exports`` lists them
@@ -37,6 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "LimitError",
     "MultipleExportsError",
     "ParseError",
     "ParseIssue",
@@ -107,6 +109,28 @@ class ParseError(TgArchiveError, ValueError):
 
 class UnsafePathError(TgArchiveError, ValueError):
     """A file reference in the export would leave the export's folder (``../``, absolute)."""
+
+
+class LimitError(TgArchiveError):
+    """The input exceeds one of tgarchive's safety limits, so it is refused before it can
+    exhaust memory or time: a zip member too large or too compressed (a zip bomb), a zip with
+    too many members or too deep a path. ``limit`` names the limit, ``value`` is what the
+    input has and ``maximum`` what is allowed; docs/reliability.md lists the limits.
+
+    >>> str(LimitError("zip member ratio", 1032, 250, "bomb.zip!result.json"))
+    'bomb.zip!result.json: zip member ratio is 1032, over the limit of 250'
+    """
+
+    def __init__(self, limit: str, value: int, maximum: int, file: str | None = None) -> None:
+        self.limit = limit
+        self.value = value
+        self.maximum = maximum
+        self.file = file
+        where = f"{file}: " if file else ""
+        super().__init__(f"{where}{limit} is {value}, over the limit of {maximum}")
+
+    def __reduce__(self) -> tuple[type[LimitError], tuple[str, int, int, str | None]]:
+        return (type(self), (self.limit, self.value, self.maximum, self.file))
 
 
 class PluginError(TgArchiveError):

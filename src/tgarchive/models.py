@@ -467,8 +467,10 @@ class Post(TgModel):
     (3, '2023-07-14T00:35:08+00:00', [('👍', 34), ('🔥', 12)])
     """
 
-    id: int
-    """The message id, unique within its chat (negative for migrated basic-group messages)."""
+    id: int | None
+    """The message id, unique within its chat (negative for migrated basic-group messages).
+    ``None`` only for a source message without a usable id (reported as an issue; the source
+    value is kept in ``extra`` and written back)."""
     chat_id: int | None = None
     """The :attr:`Chat.id` of the chat the post belongs to (``None`` when the export gives the
     chat no id). Post ids are unique only within a chat: ``(chat_id, id)`` names a post."""
