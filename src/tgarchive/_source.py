@@ -7,6 +7,7 @@ reach sibling files (``messages2.html``) without ever leaving the export.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import posixpath
@@ -14,23 +15,33 @@ import struct
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
-from .errors import LimitError, ParseError, SourceLocation, TgArchiveError, UnsafePathError
+from .errors import (
+    LimitError,
+    MultipleExportsError,
+    ParseError,
+    SourceError,
+    SourceLocation,
+    UnsafePathError,
+)
 
 __all__ = [
     "ZIP_LIMITS",
     "Container",
+    "FoundExport",
     "Source",
     "SourceLike",
     "ZipLimits",
     "check_zip",
     "check_zip_member",
+    "find_exports",
     "open_source",
     "resolve_inside",
+    "single_export",
 ]
 
 SourceLike = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO | IO[bytes]
@@ -188,49 +199,88 @@ class Source:
             return fh.read(size)
 
 
-def _zip_source(path: Path, entry: str | None, pick: Callable[[Source], bool]) -> Source:
+def _open_zip(path: Path) -> zipfile.ZipFile:
     check_zip(path)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, *_ZIP_ERRORS) as exc:
-        raise TgArchiveError(f"{path}: not a readable zip file ({exc})") from exc
+        raise SourceError(f"{path}: not a readable zip file ({exc})") from exc
     try:
         check_zip(path, zf)
     except LimitError:
         zf.close()
         raise
-    names = [i.filename for i in zf.infolist() if not i.is_dir()]
     try:
-        for name in names:
+        for info in zf.infolist():
             # We never extract, but refuse archives whose members would escape if someone did.
-            _check_relative(name)
+            _check_relative(info.filename)
     except UnsafePathError:
         zf.close()
         raise
-    if entry is not None:
-        candidates = [entry]
-    else:
-        candidates = sorted(
-            names, key=lambda n: (n.count("/"), _entry_rank(posixpath.basename(n)), n)
-        )
-    for name in candidates:
-        prefix = name.rsplit("/", 1)[0] + "/" if "/" in name else ""
-        container = ZipContainer(path, zf, prefix)
-        base = posixpath.basename(name)
-        src = Source(
-            name=container.display(base),
-            filename=base,
-            opener=lambda c=container, b=base: c.open(b),  # type: ignore[misc]
-            container=container,
-            member=base,
-            root=f"{path}!{prefix}",
-            picked=entry is None,
-        )
-        if pick(src):
-            src.closers.append(zf.close)
-            return src
-    zf.close()
-    raise TgArchiveError(f"{path}: the zip holds no file that looks like a Telegram export")
+    return zf
+
+
+def _zip_member_source(path: Path, zf: zipfile.ZipFile, member: str, picked: bool) -> Source:
+    prefix = member.rsplit("/", 1)[0] + "/" if "/" in member else ""
+    container = ZipContainer(path, zf, prefix)
+    base = posixpath.basename(member)
+    return Source(
+        name=container.display(base),
+        filename=base,
+        opener=lambda: container.open(base),
+        container=container,
+        member=base,
+        root=f"{path}!{prefix}",
+        picked=picked,
+    )
+
+
+@dataclass(frozen=True)
+class FoundExport:
+    """An export found in what the user passed: ``name`` is what messages show (and what
+    :func:`tgarchive.load` accepts to read just this one); :meth:`open` makes its source."""
+
+    name: str
+    opener: Callable[[], Source]
+
+    def open(self) -> Source:
+        return self.opener()
+
+
+def _zip_exports(path: Path, pick: Callable[[Source], bool]) -> list[FoundExport]:
+    """Every export in the zip: a directory whose own files include one that ``pick``
+    accepts, and that is not inside another such directory."""
+    zf = _open_zip(path)
+    try:
+        by_dir: dict[str, list[str]] = {}
+        for info in zf.infolist():
+            if not info.is_dir():
+                prefix, _, base = info.filename.rpartition("/")
+                by_dir.setdefault(prefix + "/" if prefix else "", []).append(base)
+        found: list[tuple[str, str]] = []
+        for prefix in sorted(by_dir, key=lambda d: (d.count("/"), d)):
+            if any(prefix.startswith(done) for done, _ in found):
+                continue  # inside an export already found (its chats/, photos/...)
+            for base in sorted(by_dir[prefix], key=lambda n: (_entry_rank(n), n)):
+                if pick(_zip_member_source(path, zf, prefix + base, picked=True)):
+                    found.append((prefix, base))
+                    break
+    finally:
+        zf.close()
+    return [
+        FoundExport(f"{path}!{prefix}{base}", functools.partial(_zip_entry, path, prefix + base))
+        for prefix, base in found
+    ]
+
+
+def _zip_entry(path: Path, member: str, picked: bool = True) -> Source:
+    zf = _open_zip(path)
+    if member not in zf.NameToInfo:
+        zf.close()
+        raise FileNotFoundError(f"{path}!{member}: no such member")
+    src = _zip_member_source(path, zf, member, picked)
+    src.closers.append(zf.close)
+    return src
 
 
 def _entry_rank(name: str) -> int:
@@ -240,45 +290,151 @@ def _entry_rank(name: str) -> int:
         return len(PREFERRED_ENTRY_NAMES)
 
 
-def _folder_candidates(folder: Path) -> Iterable[Path]:
-    files = sorted(
-        (p for p in folder.iterdir() if p.is_file()), key=lambda p: (_entry_rank(p.name), p.name)
+_MAX_FOLDER_DEPTH = 3
+"""How deep below the folder the user passed exports are looked for
+(``Downloads/Telegram Desktop/ChatExport_A/result.json`` is two levels down)."""
+
+
+def _folder_exports(
+    folder: Path, pick: Callable[[Source], bool], depth: int = 0
+) -> list[FoundExport]:
+    """Every export in ``folder``: itself when one of its files is an export, else the exports
+    found in its subfolders (up to :data:`_MAX_FOLDER_DEPTH` levels down)."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise SourceError(f"{folder}: cannot list this folder ({exc})") from exc
+    files = sorted((p for p in entries if p.is_file()), key=lambda p: (_entry_rank(p.name), p.name))
+    for candidate in files:
+        src = _file_source(candidate)
+        src.picked = True
+        if pick(src):
+            return [FoundExport(str(candidate), functools.partial(_picked_file_source, candidate))]
+    if depth >= _MAX_FOLDER_DEPTH:
+        return []
+    found: list[FoundExport] = []
+    for sub in entries:
+        if sub.is_dir():
+            found.extend(_folder_exports(sub, pick, depth + 1))
+    return found
+
+
+def _picked_file_source(path: Path) -> Source:
+    src = _file_source(path)
+    src.picked = True
+    return src
+
+
+_PATH_MAX = 4096
+_NAME_MAX = 255
+
+
+def _refuse_content(text: str) -> None:
+    """Raise :class:`SourceError` when a ``str`` passed as a path is evidently export content."""
+    stripped = text.lstrip()
+    too_long = len(text) > _PATH_MAX or any(
+        len(part) > _NAME_MAX for part in text.replace("\\", "/").split("/")
     )
-    yield from files
-    # A folder holding exactly one export folder (an unzipped download, say).
-    subdirs = [p for p in sorted(folder.iterdir()) if p.is_dir()]
-    if len(subdirs) == 1:
-        yield from _folder_candidates(subdirs[0])
+    content = "\n" in text or too_long
+    if not content and stripped[:1] in ("{", "[", "<"):
+        content = not os.path.exists(text)
+    if content:
+        start = stripped[:40].replace("\n", " ")
+        raise SourceError(
+            f"got a str that holds export content ({start!r}...), not a path: pass the content "
+            "as bytes (text.encode()) or pass the path of the file"
+        )
 
 
-def open_source(source: SourceLike, pick: Callable[[Source], bool]) -> Source:
-    """Make a :class:`Source` of what the user passed.
-
-    ``pick`` says whether a candidate file is an export file (it sniffs the head); it chooses
-    among the files of a folder or a zip, preferring ``result.json`` over ``messages.html``.
-    """
+def find_exports(source: SourceLike, pick: Callable[[Source], bool]) -> list[FoundExport]:
+    """The exports in what the user passed: one for a file, bytes or a stream; for a folder or
+    a zip, every export in it (``pick`` says whether a file starts an export: it sniffs the
+    head). Raises :class:`SourceError` when there is none."""
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
-        return Source(name="<bytes>", filename=None, opener=lambda: io.BytesIO(data))
+        return [
+            FoundExport(
+                "<bytes>",
+                lambda: Source(name="<bytes>", filename=None, opener=lambda: io.BytesIO(data)),
+            )
+        ]
     if isinstance(source, str | os.PathLike):
-        path = Path(os.fspath(source)).expanduser()
-        if path.is_dir():
-            for candidate in _folder_candidates(path):
-                src = _file_source(candidate)
-                src.picked = True
-                if pick(src):
-                    return src
-            raise TgArchiveError(f"{path}: no file in this folder looks like a Telegram export")
-        if not path.exists():
+        text = os.fspath(source)
+        if isinstance(source, str):
+            _refuse_content(text)
+        if "\x00" in text:
+            raise SourceError(f"{text!r} cannot be used as a path (it holds a NUL character)")
+        path = Path(text).expanduser()
+        try:
+            is_dir, exists = path.is_dir(), path.exists()
+        except (OSError, ValueError) as exc:
+            raise SourceError(f"{text!r} cannot be used as a path ({exc})") from exc
+        if is_dir:
+            found = _folder_exports(path, pick)
+            if not found:
+                raise SourceError(f"{path}: no file in this folder looks like a Telegram export")
+            return found
+        if not exists:
+            member = _zip_member_path(text)
+            if member is not None:
+                zpath, entry = member
+                return [FoundExport(text, functools.partial(_zip_entry, zpath, entry, False))]
             raise FileNotFoundError(f"{path}: no such file or folder")
         if zipfile.is_zipfile(path):
-            return _zip_source(path, None, pick)
-        return _file_source(path)
+            found = _zip_exports(path, pick)
+            if not found:
+                raise SourceError(
+                    f"{path}: the zip holds no file that looks like a Telegram export"
+                )
+            return found
+        return [FoundExport(str(path), functools.partial(_file_source, path))]
     if hasattr(source, "read"):
-        return _stream_source(source)
+        stream = source
+        return [
+            FoundExport(str(getattr(stream, "name", "<stream>")), lambda: _stream_source(stream))
+        ]
     raise TypeError(
         f"cannot load a {type(source).__name__}: pass a path, bytes or a binary file object"
     )
+
+
+def _zip_member_path(text: str) -> tuple[Path, str] | None:
+    """``archive.zip!Folder/result.json`` (as errors name a file inside a zip) split in two,
+    when the zip exists."""
+    if "!" not in text:
+        return None
+    zpath, _, member = text.partition("!")
+    path = Path(zpath).expanduser()
+    if not member or not path.is_file() or not zipfile.is_zipfile(path):
+        return None
+    return path, _check_relative(member)
+
+
+def open_source(source: SourceLike, pick: Callable[[Source], bool]) -> Source:
+    """Make a :class:`Source` of what the user passed: a path (file, folder, ``.zip``, or
+    ``archive.zip!member``), bytes, or a binary file object.
+
+    ``pick`` says whether a candidate file is an export file (it sniffs the head); it chooses
+    among the files of a folder or a zip, preferring ``result.json`` over ``messages.html``.
+    A folder or zip holding several exports raises :class:`MultipleExportsError`.
+    """
+    return single_export(find_exports(source, pick), source).open()
+
+
+def single_export(found: list[FoundExport], source: SourceLike) -> FoundExport:
+    """The one export of ``found``; :class:`MultipleExportsError` naming them when several."""
+    if len(found) > 1:
+        shown = ", ".join(f.name for f in found[:10]) + (", ..." if len(found) > 10 else "")
+        raise MultipleExportsError(
+            f"{_describe(source)} holds {len(found)} Telegram exports ({shown}); pass one of "
+            "them, or read them all with tgarchive.load_all()",
+            [f.name for f in found],
+        )
+    return found[0]
+
+
+def _describe(source: SourceLike) -> str:
+    return os.fspath(source) if isinstance(source, str | os.PathLike) else "the input"
 
 
 def _file_source(path: Path) -> Source:

@@ -8,15 +8,18 @@ Everything tgarchive raises on purpose derives from :class:`TgArchiveError`, so 
     ├── ParseError(ValueError)      the input breaks its format; ``.location`` says where
     ├── UnsafePathError(ValueError) a path in the export points outside the export
     ├── LimitError                  the input exceeds a safety limit (zip member size, ratio...)
-    └── PluginError                 a parser plugin broke the parser contract
+    ├── PluginError                 a parser plugin broke the parser contract
+    └── SourceError                 what was passed is not one readable export
+        └── MultipleExportsError    the folder or zip holds several; ``.exports`` lists them
 
     TgArchiveWarning(UserWarning)
     ├── ParseWarning                lenient mode: a problem was recorded and parsing went on
     └── PluginWarning               a registered parser plugin could not be loaded
 
 In lenient mode (``strict=False``, the default of :func:`tgarchive.load`) a problem does not
-raise: it becomes a :class:`ParseIssue` on ``archive.issues``, a :class:`ParseWarning` is
-emitted, and every other post is kept. With ``strict=True`` the first problem raises
+raise: it becomes a :class:`ParseIssue` on ``archive.issues``, every other post is kept, and
+one :class:`ParseWarning` per call (of :func:`tgarchive.load`, :func:`tgarchive.iter_posts`)
+gives the count and the first problem. With ``strict=True`` the first problem raises
 :class:`ParseError`.
 
 Example::
@@ -36,11 +39,13 @@ from dataclasses import dataclass
 
 __all__ = [
     "LimitError",
+    "MultipleExportsError",
     "ParseError",
     "ParseIssue",
     "ParseWarning",
     "PluginError",
     "PluginWarning",
+    "SourceError",
     "SourceLocation",
     "TgArchiveError",
     "TgArchiveWarning",
@@ -132,12 +137,31 @@ class PluginError(TgArchiveError):
     """A parser plugin does not follow the :class:`tgarchive.parsers.Parser` contract."""
 
 
+class SourceError(TgArchiveError):
+    """What was passed to :func:`tgarchive.load` is not one readable export: a ``str`` holding
+    export content instead of a path, a folder or zip with no export in it (or only exports in
+    another format than ``format=``), an unusable path."""
+
+
+class MultipleExportsError(SourceError):
+    """A folder or zip holds several exports; ``exports`` lists them (each one can be passed
+    to :func:`tgarchive.load`), and :func:`tgarchive.load_all` reads them all."""
+
+    def __init__(self, message: str, exports: list[str]) -> None:
+        super().__init__(message)
+        self.exports = exports
+
+    def __reduce__(self) -> tuple[type[MultipleExportsError], tuple[str, list[str]]]:
+        return (type(self), (str(self), self.exports))
+
+
 class TgArchiveWarning(UserWarning):
     """Base class of tgarchive's warnings."""
 
 
 class ParseWarning(TgArchiveWarning):
-    """Lenient mode recorded a problem (see ``archive.issues``) and went on."""
+    """Lenient mode recorded problems (see ``archive.issues``) and went on: one warning per
+    call, with the count and the first problem, pointing at the caller's line."""
 
 
 class PluginWarning(TgArchiveWarning):
