@@ -23,6 +23,7 @@ from ._fields import (
     file_value,
     intern,
     key_layout,
+    key_sharing,
     new_reaction,
     reaction,
     store_text,
@@ -35,7 +36,7 @@ _new_forward = exact_builder(Forward)
 _new_post = exact_builder(Post)
 _new_media = exact_builder(MediaFile)
 _MEDIA_TEMPLATE = template(MediaFile)
-_POST_TEMPLATE = template(Post)
+_POST_TEMPLATE = key_sharing(template(Post))  # millions of copies: see key_sharing()
 
 
 def fast_message(raw: Any, chat_id: int | None = None) -> Post | None:

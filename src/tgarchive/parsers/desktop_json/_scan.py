@@ -292,6 +292,8 @@ def _split(batch: bytes, close: bytes, start: int) -> Iterator[tuple[bytes, int]
         if i < 0:
             return
         nl = batch.find(b"\n", end)
+        if nl < 0:  # the batch ends with this message (cut at the array's end)
+            return
         pos = nl + 1
 
 
@@ -724,7 +726,9 @@ def _scan_backend(stream: BinaryIO, backend: Any) -> Iterator[Event]:
             raise JsonScanError("the export must be a JSON object")
         yield from _any_members(it, "root", fixing)
         yield from _repairs(fixing)
-    except JSONError as exc:
+    except JsonScanError:
+        raise
+    except (JSONError, ValueError) as exc:  # the pure-Python backend raises json's errors
         raise JsonScanError(f"invalid JSON: {exc}") from exc
     except StopIteration:
         raise JsonScanError("the file ends before the export does") from None
