@@ -17,11 +17,13 @@ from .conftest import CORPUS, FIXTURES
 try:
     import tgarchive_channel_text
     from tgarchive_channel_text import ChannelTextParser
-except ImportError:  # the README's test command installs it; say how, instead of skipping
-    pytest.fail(
-        "the example plugin is not installed: python -m pip install ./examples/channel-text-plugin",
-        pytrace=False,
+except ImportError:  # README's test command installs it; in CI its absence is a failure
+    _HINT = (
+        "the example plugin is not installed: python -m pip install ./examples/channel-text-plugin"
     )
+    if os.environ.get("TGARCHIVE_REQUIRE_CORPUS") == "1":
+        pytest.fail(_HINT, pytrace=False)
+    pytest.skip(_HINT, allow_module_level=True)
 
 TEXT = FIXTURES / "channel-text"
 
