@@ -13,7 +13,17 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .api import detect_format, dump, dumps, iter_posts, load, sample_path
+from ._stats import ArchiveStats, ChatStats, stats
+from .api import (
+    ExportStream,
+    detect_format,
+    dump,
+    dumps,
+    iter_posts,
+    load,
+    open_export,
+    sample_path,
+)
 from .errors import (
     ParseError,
     ParseIssue,
@@ -56,10 +66,13 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = [
     "Archive",
+    "ArchiveStats",
     "Button",
     "Chat",
+    "ChatStats",
     "Contact",
     "Entity",
+    "ExportStream",
     "Forward",
     "Game",
     "Invoice",
@@ -91,5 +104,7 @@ __all__ = [
     "dumps",
     "iter_posts",
     "load",
+    "open_export",
     "sample_path",
+    "stats",
 ]

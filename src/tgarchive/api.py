@@ -5,17 +5,28 @@ from __future__ import annotations
 import gc
 import io
 import os
+import zipfile
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
+from typing import Any, BinaryIO
 
-from ._source import Source, SourceLike, open_source
-from .errors import PluginError
+from ._source import Container, DirectoryContainer, Source, SourceLike, ZipContainer, open_source
+from .errors import ParseIssue, PluginError
 from .models import Archive, Chat, Post
 from .parsers import ParseContext, Parser, Registry, default_registry
 from .writers import WriteData, WriterRegistry, WriteTarget, default_writers
 
-__all__ = ["detect_format", "dump", "dumps", "iter_posts", "load", "sample_path"]
+__all__ = [
+    "ExportStream",
+    "detect_format",
+    "dump",
+    "dumps",
+    "iter_posts",
+    "load",
+    "open_export",
+    "sample_path",
+]
 
 _MIN_FOLDER_SCORE = 0.5
 
@@ -81,35 +92,8 @@ def load(
     >>> archive.format, archive.chats[0].name, len(archive.chats[0].posts)
     ('desktop-json', 'Continuous Learning_Startup & Investment', 12)
     """
-    items, ctx, src, parser = _items(source, format, strict, registry)
-    archive = Archive(format=parser.name, root=src.root)
-    chat: Chat | None = None
-    # Many long-lived small objects: the cyclic GC would rescan them all again and again.
-    gc_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for item in items:
-            if isinstance(item, Post):
-                if chat is None:
-                    chat = Chat()
-                    archive.chats.append(chat)
-                chat.posts.append(item)
-            elif isinstance(item, Chat):
-                chat = item
-                archive.chats.append(chat)
-            else:
-                raise PluginError(
-                    f"parser {parser.name!r} yielded a {type(item).__name__}; "
-                    "parsers yield Chat and Post objects"
-                )
-    finally:
-        src.close()
-        if gc_enabled:
-            gc.enable()
-    archive.issues = ctx.issues
-    archive.account = ctx.account
-    archive.source_keys = ctx.source_keys
-    return archive
+    with open_export(source, format=format, strict=strict, registry=registry) as export:
+        return export.archive()
 
 
 def iter_posts(
@@ -177,3 +161,273 @@ def sample_path() -> Path:
     links, hashtags, media placeholders and service messages.
     """
     return Path(str(files("tgarchive") / "data" / "sample" / "result.json"))
+
+
+class _Progress:
+    """Bytes read from the files of one export, each file counted once (the furthest point
+    any stream of it reached), and the sizes of the files opened so far."""
+
+    def __init__(self) -> None:
+        self.read: dict[str, int] = {}
+        self.sizes: dict[str, int | None] = {}
+
+    def opened(self, key: str, size: int | None) -> None:
+        self.read.setdefault(key, 0)
+        self.sizes.setdefault(key, size)
+
+
+class _CountingStream:
+    """A binary stream that reports how far it has read (to :class:`_Progress`)."""
+
+    def __init__(self, raw: BinaryIO, key: str, progress: _Progress) -> None:
+        self._raw = raw
+        self._key = key
+        self._progress = progress
+        self._pos = 0
+
+    def _advance(self, n: int) -> None:
+        self._pos += n
+        if self._pos > self._progress.read[self._key]:
+            self._progress.read[self._key] = self._pos
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._advance(len(data))
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        self._advance(n or 0)
+        return int(n or 0)
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._raw.readline(size)
+        self._advance(len(data))
+        return data
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self._pos = self._raw.seek(offset, whence)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self) -> _CountingStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._raw.close()
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.readline, b"")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+def _file_size(container: Container | None, member: str) -> int | None:
+    try:
+        if isinstance(container, DirectoryContainer):
+            return os.path.getsize(container.path / member)
+        if isinstance(container, ZipContainer):
+            return container.zf.getinfo(container.prefix + member).file_size
+    except (OSError, KeyError, zipfile.BadZipFile):
+        pass
+    return None
+
+
+class _CountingContainer(Container):
+    """The same files as ``inner``, read through counting streams."""
+
+    def __init__(self, inner: Container, progress: _Progress) -> None:
+        self._inner = inner
+        self._progress = progress
+        self.name = inner.name
+
+    def list(self) -> list[str]:
+        return self._inner.list()
+
+    def exists(self, relative: str) -> bool:
+        return self._inner.exists(relative)
+
+    def display(self, relative: str) -> str:
+        return self._inner.display(relative)
+
+    def open(self, relative: str) -> BinaryIO:
+        raw = self._inner.open(relative)
+        key = self._inner.display(relative)
+        self._progress.opened(key, _file_size(self._inner, relative))
+        return _CountingStream(raw, key, self._progress)  # type: ignore[return-value]
+
+
+def _counting(src: Source, progress: _Progress) -> Source:
+    """``src`` with every stream a parser opens (the file itself, sibling pages) counted."""
+    container = src.container
+    counted = _CountingContainer(container, progress) if container is not None else None
+    if container is not None and src.member is not None:
+        # The same key as a sibling page opened through the container: counted once.
+        key = container.display(src.member)
+        size = _file_size(container, src.member)
+    else:
+        key, size = src.name, None
+    opener = src.opener
+
+    def reopen() -> BinaryIO:
+        nonlocal size
+        raw = opener()
+        if size is None and isinstance(raw, io.BytesIO):
+            size = len(raw.getbuffer())
+        progress.opened(key, size)
+        return _CountingStream(raw, key, progress)  # type: ignore[return-value]
+
+    return Source(
+        name=src.name,
+        filename=src.filename,
+        opener=reopen,
+        container=counted,
+        member=src.member,
+        root=src.root,
+        closers=src.closers,
+        picked=src.picked,
+    )
+
+
+class ExportStream:
+    """An export opened for streaming by :func:`open_export`: iterate over it once for its
+    chats and posts (each chat before its posts); the problems found so far, the bytes read
+    and the posts seen are readable at any time, so that a caller can show progress.
+
+    >>> import tgarchive
+    >>> with tgarchive.open_export(tgarchive.sample_path()) as export:
+    ...     kinds = [type(item).__name__ for item in export]
+    >>> kinds[:3], export.posts_read, export.format
+    (['Chat', 'Post', 'Post'], 12, 'desktop-json')
+    >>> export.bytes_read == export.size == tgarchive.sample_path().stat().st_size
+    True
+    """
+
+    def __init__(
+        self, source: SourceLike, format: str | None, strict: bool, registry: Registry | None
+    ) -> None:
+        src, parser = _open(source, format, registry)
+        self._progress = _Progress()
+        self._src = _counting(src, self._progress)
+        self._ctx = ParseContext(strict=strict, file=src.name)
+        self._parser = parser
+        self._started = False
+        self.posts_read = 0
+        """How many posts the iteration has yielded so far."""
+
+    @property
+    def format(self) -> str:
+        """The name of the format being read (``desktop-json``)."""
+        return self._parser.name
+
+    @property
+    def name(self) -> str:
+        """The file being read, as errors show it."""
+        return self._src.name
+
+    @property
+    def root(self) -> str | None:
+        """The export's root (see :attr:`tgarchive.Archive.root`)."""
+        return self._src.root
+
+    @property
+    def issues(self) -> list[ParseIssue]:
+        """The problems recorded so far (lenient mode), as on :attr:`tgarchive.Archive.issues`."""
+        return self._ctx.issues
+
+    @property
+    def account(self) -> dict[str, Any] | None:
+        """Account-level data of a whole-account export, once the iteration has passed it."""
+        return self._ctx.account
+
+    @property
+    def source_keys(self) -> tuple[str, ...] | None:
+        """The export's top-level keys in input order, once read (see :class:`Archive`)."""
+        return self._ctx.source_keys
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes of the input read so far (each file counted once)."""
+        return sum(self._progress.read.values())
+
+    @property
+    def size(self) -> int | None:
+        """Total size in bytes of the input files opened so far (``None`` when one of them
+        has no known size, such as a pipe). A multi-page HTML export grows it page by page."""
+        sizes = self._progress.sizes.values()
+        if not sizes or any(s is None for s in sizes):
+            return None
+        return sum(s for s in sizes if s is not None)
+
+    def __iter__(self) -> Iterator[Chat | Post]:
+        if self._started:
+            raise RuntimeError("an ExportStream can be iterated only once; open the export again")
+        self._started = True
+        for item in self._parser.parse(self._src, self._ctx):
+            if isinstance(item, Post):
+                self.posts_read += 1
+            elif not isinstance(item, Chat):
+                raise PluginError(
+                    f"parser {self._parser.name!r} yielded a {type(item).__name__}; "
+                    "parsers yield Chat and Post objects"
+                )
+            yield item
+
+    def archive(self) -> Archive:
+        """Read the whole export (what is left of it) into an :class:`Archive`, as
+        :func:`load` does."""
+        archive = Archive(format=self.format, root=self.root)
+        chat: Chat | None = None
+        # Many long-lived small objects: the cyclic GC would rescan them all again and again.
+        gc_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for item in self:
+                if isinstance(item, Post):
+                    if chat is None:
+                        chat = Chat()
+                        archive.chats.append(chat)
+                    chat.posts.append(item)
+                else:
+                    chat = item
+                    archive.chats.append(chat)
+        finally:
+            if gc_enabled:
+                gc.enable()
+        archive.issues = self.issues
+        archive.account = self.account
+        archive.source_keys = self.source_keys
+        return archive
+
+    def close(self) -> None:
+        """Release the input (an open zip, a spooled copy of a stream)."""
+        self._src.close()
+
+    def __enter__(self) -> ExportStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_export(
+    source: SourceLike,
+    *,
+    format: str | None = None,
+    strict: bool = False,
+    registry: Registry | None = None,
+) -> ExportStream:
+    """Open an export for streaming its chats and posts, with their problems and progress.
+
+    Takes the same arguments as :func:`load`; detection happens here, so an unreadable input
+    or an unknown format raises before the first item. Problems found in lenient mode are
+    recorded on :attr:`ExportStream.issues` (and warned about, as :func:`iter_posts` does).
+    Use it as a context manager, or call :meth:`ExportStream.close`.
+    """
+    return ExportStream(source, format, strict, registry)
