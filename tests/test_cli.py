@@ -117,6 +117,19 @@ def test_problems_are_counted_in_words(tmp_path, capsys):
     assert err.count("\n") == 1
 
 
+def test_info_with_naive_and_aware_dates(tmp_path, capsys):
+    """A message without date_unixtime (a naive date) beside aware ones does not crash info."""
+    data = json.loads(tgarchive.sample_path().read_text(encoding="utf-8"))
+    for message in data["messages"][:2]:
+        message.pop("date_unixtime")
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert main(["info", str(path)]) == 0
+    assert "Posts:      12 (2 service" in capsys.readouterr().out
+    assert main(["stats", "--json", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["total"]["posts"] == 12
+
+
 def test_unknown_format_says_dash_dash_format(tmp_path, capsys):
     """The library's 'pass format=' reads '--format' on the command line."""
     path = tmp_path / "notes.txt"

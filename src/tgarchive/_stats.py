@@ -82,10 +82,10 @@ class ChatStats:
         if post.is_service:
             self.service += 1
         if post.date is not None:
-            # Aware and naive dates never mix within one export.
-            if self.first is None or post.date < self.first:
+            # A message without date_unixtime has a naive date, beside aware ones.
+            if self.first is None or _before(post.date, self.first):
                 self.first = post.date
-            if self.last is None or post.date > self.last:
+            if self.last is None or _before(self.last, post.date):
                 self.last = post.date
             if not post.is_service:
                 self.months[_month(post.date)] += 1

@@ -296,9 +296,10 @@ def _counting(src: Source, progress: _Progress) -> Source:
 
 
 class ExportStream:
-    """An export opened for streaming by :func:`open_export`: iterate over it once for its
-    chats and posts (each chat before its posts); the problems found so far, the bytes read
-    and the posts seen are readable at any time, so that a caller can show progress.
+    """An export opened for streaming by :func:`open_export`: an iterator (read once, like a
+    file) of its chats and posts, each chat before its posts; the problems found so far, the
+    bytes read and the posts seen are readable at any time, so that a caller can show
+    progress.
 
     >>> import tgarchive
     >>> with tgarchive.open_export(tgarchive.sample_path()) as export:
@@ -317,7 +318,7 @@ class ExportStream:
         self._src = _counting(src, self._progress)
         self._ctx = ParseContext(strict=strict, file=src.name)
         self._parser = parser
-        self._started = False
+        self._items: Iterator[Chat | Post] | None = None
         self.posts_read = 0
         """How many posts the iteration has yielded so far."""
 
@@ -365,19 +366,21 @@ class ExportStream:
             return None
         return sum(s for s in sizes if s is not None)
 
-    def __iter__(self) -> Iterator[Chat | Post]:
-        if self._started:
-            raise RuntimeError("an ExportStream can be iterated only once; open the export again")
-        self._started = True
-        for item in self._parser.parse(self._src, self._ctx):
-            if isinstance(item, Post):
-                self.posts_read += 1
-            elif not isinstance(item, Chat):
-                raise PluginError(
-                    f"parser {self._parser.name!r} yielded a {type(item).__name__}; "
-                    "parsers yield Chat and Post objects"
-                )
-            yield item
+    def __iter__(self) -> ExportStream:
+        return self
+
+    def __next__(self) -> Chat | Post:
+        if self._items is None:
+            self._items = self._parser.parse(self._src, self._ctx)
+        item = next(self._items)
+        if isinstance(item, Post):
+            self.posts_read += 1
+        elif not isinstance(item, Chat):
+            raise PluginError(
+                f"parser {self._parser.name!r} yielded a {type(item).__name__}; "
+                "parsers yield Chat and Post objects"
+            )
+        return item
 
     def archive(self) -> Archive:
         """Read the whole export (what is left of it) into an :class:`Archive`, as
