@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .api import detect_format, dump, dumps, iter_posts, load, sample_path
+from .api import convert, detect_format, dump, dumps, iter_posts, load, sample_path, stream
 from .errors import (
     ParseError,
     ParseIssue,
@@ -86,10 +86,12 @@ __all__ = [
     "Venue",
     "__version__",
     "available_formats",
+    "convert",
     "detect_format",
     "dump",
     "dumps",
     "iter_posts",
     "load",
     "sample_path",
+    "stream",
 ]

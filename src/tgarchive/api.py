@@ -13,9 +13,18 @@ from ._source import Source, SourceLike, open_source
 from .errors import PluginError
 from .models import Archive, Chat, Post
 from .parsers import ParseContext, Parser, Registry, default_registry
-from .writers import WriteData, WriterRegistry, WriteTarget, default_writers
+from .writers import ItemStream, WriteData, WriterRegistry, WriteTarget, default_writers
 
-__all__ = ["detect_format", "dump", "dumps", "iter_posts", "load", "sample_path"]
+__all__ = [
+    "convert",
+    "detect_format",
+    "dump",
+    "dumps",
+    "iter_posts",
+    "load",
+    "sample_path",
+    "stream",
+]
 
 _MIN_FOLDER_SCORE = 0.5
 
@@ -133,6 +142,67 @@ def iter_posts(
         for item in items:
             if isinstance(item, Post):
                 yield item
+
+
+def stream(
+    source: SourceLike,
+    *,
+    format: str | None = None,
+    strict: bool = False,
+    registry: Registry | None = None,
+) -> ItemStream:
+    """The chats and posts of an export as its parser yields them (each chat before its
+    posts), read once and never held whole; the archive-level data (``account``,
+    ``source_keys``, ``issues``) is on the returned stream once it has been read.
+
+    Takes the same arguments as :func:`load`; any writer takes the result.
+
+    >>> import tgarchive
+    >>> items = tgarchive.stream(tgarchive.sample_path())
+    >>> [type(item).__name__ for item in items][:3]
+    ['Chat', 'Post', 'Post']
+    """
+    items, ctx, src, parser = _items(source, format, strict, registry)
+
+    def generate() -> Iterator[Chat | Post]:
+        with src:
+            for item in items:
+                if not isinstance(item, Chat | Post):
+                    raise PluginError(
+                        f"parser {parser.name!r} yielded a {type(item).__name__}; "
+                        "parsers yield Chat and Post objects"
+                    )
+                yield item
+
+    return ItemStream(generate(), format=parser.name, context=ctx)
+
+
+def convert(
+    source: SourceLike,
+    target: WriteTarget,
+    *,
+    format: str | None = None,
+    source_format: str | None = None,
+    strict: bool = False,
+    registry: Registry | None = None,
+    writers: WriterRegistry | None = None,
+) -> None:
+    """Read ``source`` and write it to ``target`` in ``format``, streaming: the export is
+    never held whole (only writers of formats that need the whole, such as
+    ``desktop-json``, collect it).
+
+    ``format`` names the output format (else the target's suffix decides, as in :func:`dump`);
+    ``source_format`` and ``strict`` apply to reading, as ``format`` and ``strict`` do in
+    :func:`load`.
+
+    >>> import tgarchive, tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "copy.json"
+    >>> tgarchive.convert(tgarchive.sample_path(), out)
+    >>> len(tgarchive.load(out).posts)
+    12
+    """
+    items = stream(source, format=source_format, strict=strict, registry=registry)
+    dump(items, target, format=format, writers=writers)
 
 
 def dumps(
