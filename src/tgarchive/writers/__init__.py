@@ -236,8 +236,13 @@ def default_writers() -> WriterRegistry:
         if writer.name not in registry:
             registry.register(writer, origin=origin)
     # A source tree that was never installed has no entry-point metadata; keep the built-ins.
+    from .csv import CsvWriter
     from .desktop_json import DesktopJsonWriter
+    from .jsonl import JsonlWriter
+    from .parquet import ParquetWriter
+    from .sqlite import SqliteWriter
 
-    if DesktopJsonWriter.name not in registry:
-        registry.register(DesktopJsonWriter())
+    for cls in (DesktopJsonWriter, JsonlWriter, CsvWriter, ParquetWriter, SqliteWriter):
+        if cls.name not in registry:
+            registry.register(cls())
     return registry
