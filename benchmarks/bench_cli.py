@@ -5,7 +5,7 @@ table shows the median wall time, its ratio to ``iter_posts`` (the baseline) and
 peak RSS.
 
 * ``iter_posts``  the baseline: tgarchive streaming typed posts, nothing kept;
-* ``open_export`` the same through :func:`tgarchive.open_export`, whose streams count bytes
+* ``stream`` the same through :func:`tgarchive.stream`, whose streams count bytes
   read (what the progress bar shows);
 * ``info``        ``tgarchive info`` on the file (statistics without languages, no bar);
 * ``info+bar``    the same with the progress bar drawn (standard error on a pseudo-terminal).
@@ -38,8 +38,8 @@ warnings.simplefilter("ignore")
 start = time.perf_counter()
 if mode == "iter_posts":
     n = sum(1 for _ in tgarchive.iter_posts(path))
-elif mode == "open_export":
-    with tgarchive.open_export(path) as export:
+elif mode == "stream":
+    with tgarchive.stream(path) as export:
         n = sum(1 for _ in export)
     assert export.bytes_read == export.size
 else:
@@ -52,7 +52,7 @@ rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(f"{elapsed:.4f} {rss:.1f} {n}")
 """
 
-MODES = ("iter_posts", "open_export", "info", "info+bar")
+MODES = ("iter_posts", "stream", "info", "info+bar")
 
 
 def run(mode: str, path: Path) -> tuple[float, float]:

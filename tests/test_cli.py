@@ -17,6 +17,7 @@ import pytest
 import tgarchive
 import tgarchive.cli as cli
 from tgarchive.cli import build_parser, main, reference_markdown, subcommands
+from tgarchive.writers import default_writers
 
 from .conftest import FIXTURES, corpus_dir
 
@@ -285,7 +286,8 @@ def test_convert_output_format_errors(tmp_path, capsys):
     assert "cannot tell the output format from" in err and "name it with --to" in err
     assert "format=" not in err
     assert main(["convert", "/nonexistent", "-o", str(tmp_path / "x.json"), "--to", "xml"]) == 2
-    assert "cannot write format 'xml' (--to takes one of: desktop-json" in capsys.readouterr().err
+    names = ", ".join(default_writers().names())
+    assert f"cannot write format 'xml' (--to takes one of: {names})" in capsys.readouterr().err
     assert not (tmp_path / "x.out").exists()
 
 

@@ -12,7 +12,8 @@ import pytest
 import tgarchive
 
 MODULES = ["tgarchive", "tgarchive.api", "tgarchive.models", "tgarchive.errors", "tgarchive.text",
-           "tgarchive.parsers", "tgarchive.parsers.desktop_json", "tgarchive.writers"]  # fmt: skip
+           "tgarchive.parsers", "tgarchive.parsers.desktop_json", "tgarchive.writers",
+           "tgarchive.tables"]  # fmt: skip
 DOCS = Path(__file__).parents[1] / "docs"
 
 
@@ -83,3 +84,16 @@ def test_examples_run(tmp_path):
     assert tgarchive.load(target).format == "desktop-json"
     assert sorted(p.name for p in examples.glob("*.py")) == [
         "html_to_json.py", "korean_posts.py", "reactions_and_links.py"]  # fmt: skip
+
+
+OUTPUT_PAGES = sorted((DOCS / "outputs").glob("*.md"))
+
+
+@pytest.mark.parametrize("page", OUTPUT_PAGES, ids=lambda p: p.name)
+def test_output_doc_examples(page, tmp_path, monkeypatch):
+    """Every >>> example in the docs/outputs pages passes (run in a scratch folder)."""
+    monkeypatch.chdir(tmp_path)
+    result = doctest.testfile(str(page), module_relative=False,
+                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)  # fmt: skip
+    assert result.failed == 0
+    assert result.attempted >= 3

@@ -16,13 +16,14 @@ from importlib.metadata import PackageNotFoundError, version
 from ._stats import ArchiveStats, ChatStats, stats
 from .api import (
     ExportStream,
+    convert,
     detect_format,
     dump,
     dumps,
     iter_posts,
     load,
-    open_export,
     sample_path,
+    stream,
 )
 from .errors import (
     ParseError,
@@ -99,12 +100,13 @@ __all__ = [
     "Venue",
     "__version__",
     "available_formats",
+    "convert",
     "detect_format",
     "dump",
     "dumps",
     "iter_posts",
     "load",
-    "open_export",
     "sample_path",
     "stats",
+    "stream",
 ]

@@ -250,9 +250,9 @@ def stats(
     """
     if isinstance(source, Archive):
         return ArchiveStats.collect(source, languages=languages)
-    from .api import open_export
+    from .api import stream
 
-    with open_export(source, format=format, strict=strict, registry=registry) as export:
+    with stream(source, format=format, strict=strict, registry=registry) as export:
         result = ArchiveStats.collect(export, languages=languages)
     result.issues = list(export.issues)
     result.format = export.format

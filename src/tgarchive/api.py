@@ -15,17 +15,18 @@ from ._source import Container, DirectoryContainer, Source, SourceLike, ZipConta
 from .errors import ParseIssue, PluginError
 from .models import Archive, Chat, Post
 from .parsers import ParseContext, Parser, Registry, default_registry
-from .writers import WriteData, WriterRegistry, WriteTarget, default_writers
+from .writers import ItemStream, WriteData, WriterRegistry, WriteTarget, default_writers
 
 __all__ = [
     "ExportStream",
+    "convert",
     "detect_format",
     "dump",
     "dumps",
     "iter_posts",
     "load",
-    "open_export",
     "sample_path",
+    "stream",
 ]
 
 _MIN_FOLDER_SCORE = 0.5
@@ -92,7 +93,7 @@ def load(
     >>> archive.format, archive.chats[0].name, len(archive.chats[0].posts)
     ('desktop-json', 'Continuous Learning_Startup & Investment', 12)
     """
-    with open_export(source, format=format, strict=strict, registry=registry) as export:
+    with stream(source, format=format, strict=strict, registry=registry) as export:
         return export.archive()
 
 
@@ -117,6 +118,59 @@ def iter_posts(
         for item in items:
             if isinstance(item, Post):
                 yield item
+
+
+def stream(
+    source: SourceLike,
+    *,
+    format: str | None = None,
+    strict: bool = False,
+    registry: Registry | None = None,
+) -> ExportStream:
+    """The chats and posts of an export as its parser yields them (each chat before its
+    posts), read once and never held whole; the archive-level data (``account``,
+    ``source_keys``, ``issues``) is on the returned stream once it has been read, and how far
+    the reading has got (``posts_read``, ``bytes_read`` of ``size``) at any time.
+
+    Takes the same arguments as :func:`load`; detection happens here, so an unreadable input
+    or an unknown format raises before the first item. Any writer takes the result. The input
+    is released when the stream is exhausted; use it as a context manager (or call
+    :meth:`ExportStream.close`) to release it earlier.
+
+    >>> import tgarchive
+    >>> items = tgarchive.stream(tgarchive.sample_path())
+    >>> [type(item).__name__ for item in items][:3]
+    ['Chat', 'Post', 'Post']
+    """
+    return ExportStream(source, format, strict, registry)
+
+
+def convert(
+    source: SourceLike,
+    target: WriteTarget,
+    *,
+    format: str | None = None,
+    source_format: str | None = None,
+    strict: bool = False,
+    registry: Registry | None = None,
+    writers: WriterRegistry | None = None,
+) -> None:
+    """Read ``source`` and write it to ``target`` in ``format``, streaming: the export is
+    never held whole (only writers of formats that need the whole, such as
+    ``desktop-json``, collect it).
+
+    ``format`` names the output format (else the target's suffix decides, as in :func:`dump`);
+    ``source_format`` and ``strict`` apply to reading, as ``format`` and ``strict`` do in
+    :func:`load`.
+
+    >>> import tgarchive, tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "copy.json"
+    >>> tgarchive.convert(tgarchive.sample_path(), out)
+    >>> len(tgarchive.load(out).posts)
+    12
+    """
+    items = stream(source, format=source_format, strict=strict, registry=registry)
+    dump(items, target, format=format, writers=writers)
 
 
 def dumps(
@@ -295,14 +349,13 @@ def _counting(src: Source, progress: _Progress) -> Source:
     )
 
 
-class ExportStream:
-    """An export opened for streaming by :func:`open_export`: an iterator (read once, like a
-    file) of its chats and posts, each chat before its posts; the problems found so far, the
-    bytes read and the posts seen are readable at any time, so that a caller can show
-    progress.
+class ExportStream(ItemStream):
+    """An export opened for streaming by :func:`stream`: an iterator (read once, like a file)
+    of its chats and posts, each chat before its posts. The problems found so far, the posts
+    yielded and the bytes read are readable at any time, so that a caller can show progress.
 
     >>> import tgarchive
-    >>> with tgarchive.open_export(tgarchive.sample_path()) as export:
+    >>> with tgarchive.stream(tgarchive.sample_path()) as export:
     ...     kinds = [type(item).__name__ for item in export]
     >>> kinds[:3], export.posts_read, export.format
     (['Chat', 'Post', 'Post'], 12, 'desktop-json')
@@ -314,18 +367,18 @@ class ExportStream:
         self, source: SourceLike, format: str | None, strict: bool, registry: Registry | None
     ) -> None:
         src, parser = _open(source, format, registry)
+        ctx = ParseContext(strict=strict, file=src.name)
+        super().__init__((), format=parser.name, context=ctx)
         self._progress = _Progress()
         self._src = _counting(src, self._progress)
-        self._ctx = ParseContext(strict=strict, file=src.name)
+        self._ctx = ctx
         self._parser = parser
-        self._items: Iterator[Chat | Post] | None = None
+        self._iterator: Iterator[Chat | Post] | None = None
         self.posts_read = 0
         """How many posts the iteration has yielded so far."""
-
-    @property
-    def format(self) -> str:
-        """The name of the format being read (``desktop-json``)."""
-        return self._parser.name
+        self.chats_read = 0
+        """How many chats the iteration has yielded so far (a single-chat format may yield
+        posts only: then 0)."""
 
     @property
     def name(self) -> str:
@@ -339,18 +392,9 @@ class ExportStream:
 
     @property
     def issues(self) -> list[ParseIssue]:
-        """The problems recorded so far (lenient mode), as on :attr:`tgarchive.Archive.issues`."""
+        """The problems recorded so far (lenient mode), as on :attr:`tgarchive.Archive.issues`
+        (the list itself, which grows as the reading goes on)."""
         return self._ctx.issues
-
-    @property
-    def account(self) -> dict[str, Any] | None:
-        """Account-level data of a whole-account export, once the iteration has passed it."""
-        return self._ctx.account
-
-    @property
-    def source_keys(self) -> tuple[str, ...] | None:
-        """The export's top-level keys in input order, once read (see :class:`Archive`)."""
-        return self._ctx.source_keys
 
     @property
     def bytes_read(self) -> int:
@@ -370,12 +414,19 @@ class ExportStream:
         return self
 
     def __next__(self) -> Chat | Post:
-        if self._items is None:
-            self._items = self._parser.parse(self._src, self._ctx)
-        item = next(self._items)
+        if self._iterator is None:
+            self._iterator = self._parser.parse(self._src, self._ctx)
+        try:
+            item = next(self._iterator)
+        except BaseException:  # the end, or a strict problem: release the input either way
+            self.close()
+            raise
         if isinstance(item, Post):
             self.posts_read += 1
-        elif not isinstance(item, Chat):
+        elif isinstance(item, Chat):
+            self.chats_read += 1
+        else:
+            self.close()
             raise PluginError(
                 f"parser {self._parser.name!r} yielded a {type(item).__name__}; "
                 "parsers yield Chat and Post objects"
@@ -409,7 +460,10 @@ class ExportStream:
         return archive
 
     def close(self) -> None:
-        """Release the input (an open zip, a spooled copy of a stream)."""
+        """Release the input (open files, an open zip, a spooled copy of a stream)."""
+        close = getattr(self._iterator, "close", None)
+        if close is not None:
+            close()
         self._src.close()
 
     def __enter__(self) -> ExportStream:
@@ -417,20 +471,3 @@ class ExportStream:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def open_export(
-    source: SourceLike,
-    *,
-    format: str | None = None,
-    strict: bool = False,
-    registry: Registry | None = None,
-) -> ExportStream:
-    """Open an export for streaming its chats and posts, with their problems and progress.
-
-    Takes the same arguments as :func:`load`; detection happens here, so an unreadable input
-    or an unknown format raises before the first item. Problems found in lenient mode are
-    recorded on :attr:`ExportStream.issues` (and warned about, as :func:`iter_posts` does).
-    Use it as a context manager, or call :meth:`ExportStream.close`.
-    """
-    return ExportStream(source, format, strict, registry)

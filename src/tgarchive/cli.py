@@ -38,9 +38,9 @@ from typing import IO, Any, TextIO
 
 from . import __version__
 from ._stats import ArchiveStats, ChatStats
-from .api import ExportStream, dump, open_export, sample_path
+from .api import ExportStream, dump, sample_path, stream
 from .errors import ParseError, ParseIssue, ParseWarning, TgArchiveError, UnknownFormatError
-from .models import Archive, Chat, Post
+from .models import Chat, Post
 from .parsers import default_registry
 from .writers import Writer, default_writers
 
@@ -174,7 +174,7 @@ class _Progress:
 
 
 def _open(path: str, args: argparse.Namespace) -> ExportStream:
-    return open_export(path, format=args.format, strict=args.strict)
+    return stream(path, format=args.format, strict=args.strict)
 
 
 def _source_path(args: argparse.Namespace) -> str:
@@ -339,39 +339,29 @@ def _notice(args: argparse.Namespace, text: str) -> None:
 
 def _convert(args: argparse.Namespace, out: TextIO) -> int:
     writer = _writer_for(args.output, args.to)
-    issues: list[ParseIssue] = []
-    counts = Counter[str]()
-
     with _Progress(not args.quiet) as bar, contextlib.ExitStack() as stack:
+        # Every source is opened (and detected) before anything is written.
         exports = [stack.enter_context(_open(path, args)) for path in args.sources]
 
-        def items() -> Iterator[Chat | Post]:
+        def chained() -> Iterator[Chat | Post]:
             for export in exports:
                 with bar.watch(export):
-                    for item in export:
-                        counts["chats" if isinstance(item, Chat) else "posts"] += 1
-                        yield item
-                issues.extend(export.issues)
+                    yield from export
 
-        data: Archive | Iterator[Chat | Post]
-        if len(exports) == 1 and writer.name == "desktop-json":
-            # Desktop JSON holds account-level sections a stream does not carry: read whole.
-            with bar.watch(exports[0]):
-                data = exports[0].archive()
-            counts["posts"] = sum(len(c.posts) for c in data.chats)
-            counts["chats"] = len(data.chats)
-            issues.extend(data.issues)
-        else:
-            data = items()
-        with _target(args.output) as target:
+        # One source goes to the writer as it is: its account sections come with it.
+        data = chained() if len(exports) > 1 else exports[0]
+        with _target(args.output) as target, contextlib.ExitStack() as watching:
+            if len(exports) == 1:
+                watching.enter_context(bar.watch(exports[0]))
             dump(data, target, format=writer.name)
+    posts = sum(export.posts_read for export in exports)
+    chats = sum(export.chats_read for export in exports)
     where = "standard output" if args.output == "-" else args.output
     _notice(
         args,
-        f"wrote {_plural(counts['posts'], 'post')} from {_plural(counts['chats'], 'chat')} "
-        f"to {where} ({writer.name})",
+        f"wrote {_plural(posts, 'post')} from {_plural(chats, 'chat')} to {where} ({writer.name})",
     )
-    _issues_summary(issues, sys.stderr)
+    _issues_summary([issue for export in exports for issue in export.issues], sys.stderr)
     return EXIT_OK
 
 

@@ -217,8 +217,10 @@ def _ensure_builtins(registry: Registry) -> None:
     # metadata; the built-ins must still work. Installed copies register them via pyproject.toml.
     from .desktop_html import DesktopHtmlParser
     from .desktop_json import DesktopJsonParser
+    from .jsonl import JsonlParser
+    from .sqlite import SqliteParser
 
-    for cls in (DesktopJsonParser, DesktopHtmlParser):
+    for cls in (DesktopJsonParser, DesktopHtmlParser, JsonlParser, SqliteParser):
         if cls.name not in registry:
             registry.register(cls())
 

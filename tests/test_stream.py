@@ -1,4 +1,4 @@
-"""open_export(): streaming chats and posts with their problems, and the bytes read so far."""
+"""stream(): streaming chats and posts with their problems, and the bytes read so far."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 import tgarchive
-from tgarchive import ExportStream, ParseError, open_export
+from tgarchive import ExportStream, ParseError, stream
 
 from .conftest import FIXTURES, corpus_dir
 from .test_cli import big_export
@@ -18,9 +18,9 @@ SAMPLE = tgarchive.sample_path()
 
 
 def test_stream_equals_load():
-    """The items of open_export are the chats and posts load() puts in the archive."""
+    """The items of stream are the chats and posts load() puts in the archive."""
     archive = tgarchive.load(FIXTURES / "desktop-json" / "account_export.json")
-    with open_export(FIXTURES / "desktop-json" / "account_export.json") as export:
+    with stream(FIXTURES / "desktop-json" / "account_export.json") as export:
         items = list(export)
     posts = [item for item in items if isinstance(item, tgarchive.Post)]
     assert posts == archive.posts
@@ -34,7 +34,7 @@ def test_stream_equals_load():
 
 def test_bytes_read_reach_the_size_of_a_file():
     """Reading a file to the end counts each of its bytes once (the line locator's reads too)."""
-    with open_export(SAMPLE) as export:
+    with stream(SAMPLE) as export:
         assert export.bytes_read == 0
         next(export)
         assert export.size == SAMPLE.stat().st_size
@@ -47,7 +47,7 @@ def test_bytes_read_grow_while_reading(tmp_path):
     """Part way through a large export, bytes_read is between 0 and the size."""
     path = big_export(tmp_path, copies=3000)  # 36,000 posts, far more than one read chunk
     seen = []
-    with open_export(path) as export:
+    with stream(path) as export:
         for n, _item in enumerate(export):
             if n % 5000 == 0:
                 seen.append(export.bytes_read)
@@ -61,7 +61,7 @@ def test_multi_page_html_counts_every_page():
     """A two-page HTML export counts both pages: size grows as pages open, and is reached."""
     folder = corpus_dir("desktop-html", "civil")
     pages = sorted(folder.glob("messages*.html"))
-    with open_export(folder) as export:
+    with stream(folder) as export:
         sizes = set()
         for _item in export:
             sizes.add(export.size)
@@ -76,7 +76,7 @@ def test_zip_member_sizes(tmp_path):
     path = tmp_path / "export.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.write(SAMPLE, "ChatExport/result.json")
-    with open_export(path) as export:
+    with stream(path) as export:
         n = sum(1 for _ in export)
     assert n == 13
     assert export.size == export.bytes_read == SAMPLE.stat().st_size
@@ -85,10 +85,10 @@ def test_zip_member_sizes(tmp_path):
 def test_bytes_and_stream_sources():
     """Bytes have a size; a pipe-like stream has none, but its bytes are still counted."""
     data = SAMPLE.read_bytes()
-    with open_export(data) as export:
+    with stream(data) as export:
         list(export)
     assert export.size == export.bytes_read == len(data)
-    with open_export(io.BytesIO(data)) as export:
+    with stream(io.BytesIO(data)) as export:
         list(export)
     assert export.size is None
     assert export.bytes_read == len(data)
@@ -98,27 +98,27 @@ def test_issues_are_live_and_strict_raises(tmp_path):
     """Lenient problems show on issues as they are met; strict raises at the first."""
     bad = tmp_path / "result.json"
     bad.write_bytes(SAMPLE.read_bytes().replace(b'"id": 5,', b'"id": null,', 1))
-    with warnings.catch_warnings(), open_export(bad) as export:
+    with warnings.catch_warnings(), stream(bad) as export:
         warnings.simplefilter("ignore")
         assert export.issues == []
         list(export)
     assert len(export.issues) == 1
     assert "must be an integer" in str(export.issues[0])
-    with open_export(bad, strict=True) as export, pytest.raises(ParseError):
+    with stream(bad, strict=True) as export, pytest.raises(ParseError):
         list(export)
 
 
 def test_detection_happens_on_open(tmp_path):
-    """An input that is not an export fails at open_export, before any iteration."""
+    """An input that is not an export fails at stream, before any iteration."""
     path = tmp_path / "notes.txt"
     path.write_text("not an export", encoding="utf-8")
     with pytest.raises(tgarchive.UnknownFormatError):
-        open_export(path)
+        stream(path)
 
 
 def test_an_iterator_read_once():
     """Like a file, the stream is its own iterator: a loop goes on where the last one stopped."""
-    with open_export(SAMPLE) as export:
+    with stream(SAMPLE) as export:
         assert iter(export) is export
         first = next(export)
         rest = list(export)
@@ -129,7 +129,7 @@ def test_an_iterator_read_once():
 
 def test_archive_reads_the_rest():
     """archive() is what load() returns."""
-    with open_export(SAMPLE) as export:
+    with stream(SAMPLE) as export:
         archive = export.archive()
     assert isinstance(export, ExportStream)
     assert archive == tgarchive.load(SAMPLE)
