@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._merge import merge
+from ._search import search
 from .api import convert, detect_format, dump, dumps, iter_posts, load, sample_path, stream
 from .errors import (
     ParseError,
@@ -92,6 +94,8 @@ __all__ = [
     "dumps",
     "iter_posts",
     "load",
+    "merge",
     "sample_path",
+    "search",
     "stream",
 ]

@@ -10,7 +10,10 @@ One database file holds the whole archive, losslessly, and the tables of
     reactions  post_seq → posts, chat_id, post_id, kind, reaction, count
     links      post_seq → posts, chat_id, post_id, kind, url, text, domain
     entities   post_seq → posts, chat_id, post_id, kind, offset, length, text, href
-    posts_fts  FTS5 index of posts.text with the trigram tokenizer (external content)
+    posts_fts  FTS5 index of posts.text with the trigram tokenizer (external content,
+               ``detail=none``: it finds the posts holding every trigram of a query, which
+               :func:`tgarchive.search` then checks exactly; a third of the size and the time
+               of a full-detail index)
 
 Indexes: ``posts(chat_id, post_id)``, ``posts(date)``, ``posts(chat_seq)``, and
 ``(chat_id, post_id)`` on each long table (plus ``links(domain)`` and
@@ -85,7 +88,7 @@ CREATE TABLE entities (
     post_seq INTEGER NOT NULL REFERENCES posts (post_seq), {_column_defs("entities")}
 );
 CREATE VIRTUAL TABLE posts_fts USING fts5 (
-    text, content = 'posts', content_rowid = 'post_seq', tokenize = 'trigram'
+    text, content = 'posts', content_rowid = 'post_seq', tokenize = 'trigram', detail = none
 );
 """
 """The tables (indexes are made after the rows are in, see :data:`INDEXES`)."""
