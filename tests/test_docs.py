@@ -13,7 +13,9 @@ import tgarchive
 
 MODULES = ["tgarchive", "tgarchive.api", "tgarchive.models", "tgarchive.errors", "tgarchive.text",
            "tgarchive.parsers", "tgarchive.parsers.desktop_json", "tgarchive.writers",
-           "tgarchive.tables"]  # fmt: skip
+           "tgarchive.tables", "tgarchive._search", "tgarchive._merge",
+           "tgarchive.writers.sqlite", "tgarchive.writers.parquet", "tgarchive.parsers.jsonl",
+           "tgarchive.parsers.sqlite"]  # fmt: skip
 DOCS = Path(__file__).parents[1] / "docs"
 
 

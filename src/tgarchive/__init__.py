@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._merge import merge
+from ._search import search
 from ._stats import ArchiveStats, ChatStats, stats
 from .api import (
     ExportStream,
@@ -106,7 +108,9 @@ __all__ = [
     "dumps",
     "iter_posts",
     "load",
+    "merge",
     "sample_path",
+    "search",
     "stats",
     "stream",
 ]

@@ -211,7 +211,6 @@ def utc(value: datetime | None) -> datetime | None:
 
 
 _SPLIT_CHARS = "/?#"
-_UNSAFE = frozenset("\t\r\n")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -228,7 +227,7 @@ def link_domain(url: str) -> str | None:
     """
     # The host depends only on what comes before the path, query or fragment, so the part
     # up to there is the cache key. URLs with characters urlsplit removes take the long way.
-    if _UNSAFE.intersection(url):
+    if "\t" in url or "\n" in url or "\r" in url:
         return Link(url=url, text=url, kind="link").domain
     stripped = url.strip()
     at = stripped.find("://")
@@ -252,54 +251,71 @@ class PostRecords(NamedTuple):
     """The post itself (writers of lossless formats use it)."""
 
 
-def _records(post: Post, chat_id: int | None, chat_name: str | None, lang: bool) -> PostRecords:
-    cid = post.chat_id if post.chat_id is not None else chat_id
-    pid = post.id
-    reactions: list[tuple[Any, ...]] = []
+_NO_ROWS: list[tuple[Any, ...]] = []
+
+
+def _records(
+    post: Post, chat_id: int | None, chat_name: str | None, lang: bool, long: bool = True
+) -> PostRecords:
+    # The hottest loop of every tabular writer: fields are read from the instance dict (no
+    # attribute machinery), and the long tables' rows are made only when asked for.
+    f = post.__dict__
+    cid = f["chat_id"]
+    if cid is None:
+        cid = chat_id
+    pid = f["id"]
+    reactions: list[tuple[Any, ...]] = [] if long else _NO_ROWS
     rmap: dict[str, int] | None = None
     total = 0
-    if post.reactions:
+    if f["reactions"]:
         rmap = {}
-        for r in post.reactions:
-            label = r.label
-            count = r.count
+        for r in f["reactions"]:
+            rd = r.__dict__
+            kind = rd["kind"]
+            label = rd["emoji"] if kind == "emoji" and rd["emoji"] is not None else r.label
+            count = rd["count"]
             rmap[label] = rmap.get(label, 0) + count
             total += count
-            reactions.append((cid, pid, r.kind, label, count))
+            if long:
+                reactions.append((cid, pid, kind, label, count))
     links: list[tuple[Any, ...]] = []
-    entities: list[tuple[Any, ...]] = []
+    entities: list[tuple[Any, ...]] = [] if long else _NO_ROWS
     domains: list[str] = []
     hashtags: list[str] = []
-    for e in post.entities:
-        kind = e.kind
-        entities.append((cid, pid, kind, e.offset, e.length, e.text, e.href))
-        if kind == "link" or (kind == "text_link" and e.href is not None):
-            url = e.text if kind == "link" else e.href
-            domain = link_domain(url)  # type: ignore[arg-type]  # href checked above
-            links.append((cid, pid, kind, url, e.text, domain))
+    for e in f["entities"]:
+        ed = e.__dict__
+        kind = ed["kind"]
+        if long:
+            entities.append((cid, pid, kind, ed["offset"], ed["length"], ed["text"], ed["href"]))
+        if kind == "link" or (kind == "text_link" and ed["href"] is not None):
+            url = ed["text"] if kind == "link" else ed["href"]
+            domain = link_domain(url)
+            links.append((cid, pid, kind, url, ed["text"], domain))
             if domain is not None and domain not in domains:
                 domains.append(domain)
-        elif kind == "hashtag" and e.text not in hashtags:
-            hashtags.append(e.text)
-    fwd = post.forward
-    media = post.media
+        elif kind == "hashtag" and ed["text"] not in hashtags:
+            hashtags.append(ed["text"])
+    fwd = f["forward"]
+    media = f["media"]
+    date = f["date"]
+    edited = f["edited"]
     row = (
         cid,
         chat_name,
         pid,
-        utc(post.date),
-        post.author,
-        post.author_id,
-        post.signature,
-        post.text,
+        date if date is None or date.tzinfo is _UTC else utc(date),
+        f["author"],
+        f["author_id"],
+        f["signature"],
+        f["text"],
         post.lang.lang if lang else None,
-        post.type,
-        post.action,
+        f["type"],
+        f["action"],
         fwd.from_name if fwd is not None else None,
         fwd.from_id if fwd is not None else None,
-        post.reply_to_id,
-        post.views,
-        utc(post.edited),
+        f["reply_to_id"],
+        f["views"],
+        edited if edited is None or edited.tzinfo is _UTC else utc(edited),
         total,
         rmap,
         len(links),
@@ -307,7 +323,7 @@ def _records(post: Post, chat_id: int | None, chat_name: str | None, lang: bool)
         hashtags or None,
         media.kind if media is not None else None,
     )
-    return PostRecords(row, reactions, links, entities, post)
+    return PostRecords(row, reactions, links if long else _NO_ROWS, entities, post)
 
 
 def _is_source(data: object) -> bool:
@@ -335,6 +351,7 @@ def iter_records(
     data: WriteData | SourceLike,
     *,
     lang: bool = True,
+    long_tables: bool = True,
     format: str | None = None,
     strict: bool = False,
 ) -> Iterator[Chat | PostRecords]:
@@ -342,7 +359,9 @@ def iter_records(
 
     This is what the tabular writers stream from; ``format`` and ``strict`` apply when
     ``data`` is a source to read (as in :func:`tgarchive.load`). ``lang=False`` leaves the
-    ``lang`` column null and skips language detection, the costliest column by far.
+    ``lang`` column null and skips language detection, the costliest column by far;
+    ``long_tables=False`` leaves the reactions, links and entities rows empty (for writers
+    of the posts table alone).
 
     >>> import tgarchive
     >>> from tgarchive.tables import iter_records
@@ -354,7 +373,7 @@ def iter_records(
     chat_name: str | None = None
     for item in _items(data, format, strict):
         if isinstance(item, Post):
-            yield _records(item, chat_id, chat_name, lang)
+            yield _records(item, chat_id, chat_name, lang, long_tables)
         elif isinstance(item, Chat):
             chat_id, chat_name = item.id, item.name
             yield item

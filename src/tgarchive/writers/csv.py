@@ -54,7 +54,7 @@ def csv_rows(data: WriteData, *, lang: bool = True) -> Iterable[list[Any]]:
     """The posts rows as CSV fields (header first)."""
     yield column_names("posts")
     special = [(i, f) for i, f in enumerate(_converters()) if f is not None]
-    for record in iter_records(data, lang=lang):
+    for record in iter_records(data, lang=lang, long_tables=False):
         if isinstance(record, Chat):
             continue
         row = list(record.post)

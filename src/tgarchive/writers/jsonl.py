@@ -7,7 +7,7 @@ The file is a stream of JSON objects, one a line, in the order a parser yields t
     {"id":1,"chat_id":1739574530,"type":"service","date":"2023-06-19T02:00:00Z",...}
     {"id":2,...}
     {"chat_update":{...}}             (only if the chat changed after its posts were read)
-    {"archive":{"account":{...},"source_keys":[...]}}   (only for whole-account exports)
+    {"archive":{"account":{...},"source_keys":[...]}}   (the export's top-level data, if any)
 
 A post line is exactly ``post.model_dump_json()``, so ``Post.model_validate_json(line)``
 reads it back and ``pandas.read_json(path, lines=True)`` sees one record per post (filter the

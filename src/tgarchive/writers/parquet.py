@@ -17,6 +17,8 @@ zstd; every file carries the schema version in its metadata (``tgarchive.schema_
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +54,7 @@ class ParquetWriter:
     name = "parquet"
     suffixes: tuple[str, ...] = (".parquet",)
 
-    def __init__(self, *, batch_size: int = 16384, lang: bool = True) -> None:
+    def __init__(self, *, batch_size: int = 8192, lang: bool = True) -> None:
         self.batch_size = batch_size
         self.lang = lang
 
@@ -67,13 +69,36 @@ class ParquetWriter:
         paths = table_paths(target)
         temps = {t: p.with_name(f".{p.name}.tmp{os.getpid()}") for t, p in paths.items()}
         writers: dict[TableName, Any] = {}
+        # Encoding and compressing a row group runs in C without the GIL: a thread writes the
+        # batches while this one reads the source and makes the next ones.
+        jobs: queue.Queue[Any] = queue.Queue(maxsize=4)
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            while (job := jobs.get()) is not None:
+                if not errors:
+                    try:
+                        writers[job[0]].write_batch(job[1])
+                    except BaseException as exc:  # raised in the writing thread
+                        errors.append(exc)
+
+        thread = threading.Thread(target=work, name="tgarchive-parquet", daemon=True)
         try:
             for table in TABLES:
                 writers[table] = pq.ParquetWriter(
                     temps[table], arrow_schema(table), compression="zstd"
                 )
-            for table, batch in iter_batches(data, batch_size=self.batch_size, lang=self.lang):
-                writers[table].write_batch(batch)
+            thread.start()
+            try:
+                for job in iter_batches(data, batch_size=self.batch_size, lang=self.lang):
+                    if errors:
+                        break
+                    jobs.put(job)
+            finally:
+                jobs.put(None)
+                thread.join()
+            if errors:
+                raise errors[0]
             for table in TABLES:
                 writers.pop(table).close()
             for table in TABLES:

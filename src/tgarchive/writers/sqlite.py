@@ -10,7 +10,10 @@ One database file holds the whole archive, losslessly, and the tables of
     reactions  post_seq → posts, chat_id, post_id, kind, reaction, count
     links      post_seq → posts, chat_id, post_id, kind, url, text, domain
     entities   post_seq → posts, chat_id, post_id, kind, offset, length, text, href
-    posts_fts  FTS5 index of posts.text with the trigram tokenizer (external content)
+    posts_fts  FTS5 index of posts.text with the trigram tokenizer (external content,
+               ``detail=none``: it finds the posts holding every trigram of a query, which
+               :func:`tgarchive.search` then checks exactly; a third of the size and the time
+               of a full-detail index)
 
 Indexes: ``posts(chat_id, post_id)``, ``posts(date)``, ``posts(chat_seq)``, and
 ``(chat_id, post_id)`` on each long table (plus ``links(domain)`` and
@@ -33,10 +36,12 @@ from __future__ import annotations
 
 import io
 import os
+import queue
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +49,7 @@ import orjson
 
 from ..errors import TgArchiveError
 from ..models import Archive, Chat
-from ..tables import COLUMNS, TableName, iter_records
+from ..tables import COLUMNS, TableName, column_names, iter_records
 from . import ItemStream, WriteData, WriteTarget
 from .csv import format_time
 from .jsonl import chat_json
@@ -85,10 +90,11 @@ CREATE TABLE entities (
     post_seq INTEGER NOT NULL REFERENCES posts (post_seq), {_column_defs("entities")}
 );
 CREATE VIRTUAL TABLE posts_fts USING fts5 (
-    text, content = 'posts', content_rowid = 'post_seq', tokenize = 'trigram'
+    text, content = 'posts', content_rowid = 'post_seq', tokenize = 'trigram', detail = none
 );
 """
-"""The tables (indexes are made after the rows are in, see :data:`INDEXES`)."""
+"""The tables; :data:`INDEXES` are made with them, so that filling them goes on while the
+rows stream in."""
 
 INDEXES = """
 CREATE INDEX posts_by_id ON posts (chat_id, post_id);
@@ -99,7 +105,6 @@ CREATE INDEX reactions_by_reaction ON reactions (reaction);
 CREATE INDEX links_by_post ON links (chat_id, post_id);
 CREATE INDEX links_by_domain ON links (domain);
 CREATE INDEX entities_by_post ON entities (chat_id, post_id);
-INSERT INTO posts_fts (posts_fts) VALUES ('rebuild');
 """
 
 
@@ -153,41 +158,39 @@ class SqliteWriter:
                 Path(temp).unlink(missing_ok=True)
 
     def _build(self, data: WriteData, path: str) -> None:
-        db = sqlite3.connect(path, isolation_level=None)
+        # SQLite does its work (B-trees, the trigram index) without holding the GIL, so a
+        # thread of its own runs it while this one reads the source and makes the rows.
+        worker = _Worker(path)
+        worker.start()
         try:
-            db.executescript(
-                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-                "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;"
-            )
-            db.executescript(SCHEMA)
-            db.execute("BEGIN")
-            self._fill(db, data)
-            for statement in INDEXES.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise TgArchiveError(f"{path}: could not write the SQLite archive ({exc})") from exc
-        finally:
-            db.close()
+            self._fill(worker, data)
+        except BaseException:
+            worker.stop(commit=False)
+            raise
+        worker.stop(commit=True)
 
-    def _fill(self, db: sqlite3.Connection, data: WriteData) -> None:
+    def _fill(self, db: _Worker, data: WriteData) -> None:
         n_posts = len(COLUMNS["posts"])
         insert_post = f"INSERT INTO posts VALUES ({_placeholders(n_posts + 3)})"
         inserts = {
             t: f"INSERT INTO {t} VALUES ({_placeholders(len(COLUMNS[t]) + 1)})"
             for t in ("reactions", "links", "entities")
         }
+        insert_fts = "INSERT INTO posts_fts (rowid, text) VALUES (?, ?)"
+        text_at = column_names("posts").index("text")
         convert = _post_converters()
         posts: list[tuple[Any, ...]] = []
         long_rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in inserts}
 
         def flush() -> None:
-            db.executemany(insert_post, posts)
+            # The worker keeps the lists it is given: start new ones.
+            batch = posts[:]
             posts.clear()
+            db.executemany(insert_post, batch)
+            db.executemany(insert_fts, [(row[0], row[2 + text_at]) for row in batch])
             for table, rows in long_rows.items():
                 db.executemany(inserts[table], rows)
-                rows.clear()
+                long_rows[table] = []
 
         chat: Chat | None = None
         chat_seq: int | None = None
@@ -220,7 +223,7 @@ class SqliteWriter:
                 ("entities", record.entities),
             ):
                 if rows:
-                    long_rows[table].extend((post_seq, *r) for r in rows)
+                    long_rows[table].extend([(post_seq, *r) for r in rows])
             if len(posts) >= self.batch_size:
                 flush()
         flush()
@@ -228,9 +231,7 @@ class SqliteWriter:
         self._meta(db, data)
 
     @staticmethod
-    def _close_chat(
-        db: sqlite3.Connection, chat: Chat | None, seq: int | None, written: bytes
-    ) -> None:
+    def _close_chat(db: _Worker, chat: Chat | None, seq: int | None, written: bytes) -> None:
         # A parser may fill in a chat's fields after its posts: store what it ended with.
         if chat is not None:
             now = chat_json(chat)
@@ -242,7 +243,7 @@ class SqliteWriter:
                 )
 
     @staticmethod
-    def _meta(db: sqlite3.Connection, data: WriteData) -> None:
+    def _meta(db: _Worker, data: WriteData) -> None:
         meta: dict[str, Any] = {"format_version": FORMAT_VERSION}
         if isinstance(data, Archive | ItemStream):
             meta["source_format"] = data.format
@@ -250,7 +251,79 @@ class SqliteWriter:
                 meta["account"] = data.account
             if data.source_keys is not None:
                 meta["source_keys"] = list(data.source_keys)
-        rows: Iterable[tuple[str, str]] = (
-            (key, orjson.dumps(value).decode()) for key, value in meta.items()
-        )
+        rows = [(key, orjson.dumps(value).decode()) for key, value in meta.items()]
         db.executemany("INSERT INTO meta VALUES (?, ?)", rows)
+
+
+_STOP = object()
+
+
+class _Worker(threading.Thread):
+    """Owns the connection; runs the statements it is handed, in order, on its own thread.
+    An error stops the work; it is raised in the writing thread at its next call."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(name="tgarchive-sqlite", daemon=True)
+        self.path = path
+        self.jobs: queue.Queue[Any] = queue.Queue(maxsize=16)
+        self.error: BaseException | None = None
+        self.commit = False
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._put((False, sql, params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._put((True, sql, rows))
+
+    def _put(self, job: Any) -> None:
+        self._raise()
+        self.jobs.put(job)
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            if isinstance(error, sqlite3.Error):
+                raise TgArchiveError(
+                    f"{self.path}: could not write the SQLite archive ({error})"
+                ) from error
+            raise error
+
+    def stop(self, *, commit: bool) -> None:
+        self.commit = commit
+        self.jobs.put(_STOP)
+        self.join()
+        if commit:
+            self._raise()
+
+    def run(self) -> None:
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except BaseException as exc:  # reported to the writing thread
+            self.error = exc
+            self._drain()
+            return
+        try:
+            db.executescript(
+                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+                "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;"
+            )
+            db.executescript(SCHEMA + INDEXES)
+            db.execute("BEGIN")
+            while (job := self.jobs.get()) is not _STOP:
+                many, sql, params = job
+                if many:
+                    db.executemany(sql, params)
+                else:
+                    db.execute(sql, params)
+            if self.commit:
+                db.execute("COMMIT")
+        except BaseException as exc:  # reported to the writing thread
+            self.error = exc
+            self._drain()
+        finally:
+            db.close()
+
+    def _drain(self) -> None:
+        while self.jobs.get() is not _STOP:
+            pass
