@@ -297,12 +297,137 @@ def test_convert_requires_output(capsys):
     assert "-o/--output" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".sqlite"])
+def test_convert_to_readable_formats_round_trips(tmp_path, suffix, capsys):
+    """Converting to jsonl or sqlite (by the suffix) gives posts that load back equal."""
+    out = tmp_path / f"archive{suffix}"
+    assert main(["convert", str(ACCOUNT), "-o", str(out)]) == 0
+    assert f"wrote 5 posts from 4 chats to {out} ({suffix[1:]})" in capsys.readouterr().err
+    assert tgarchive.load(out).posts == tgarchive.load(ACCOUNT).posts
+
+
+def test_convert_several_sources_into_one(tmp_path, capsys):
+    """Several sources are written one after the other, every chat with its posts."""
+    out = tmp_path / "both.jsonl"
+    sources = [str(tgarchive.sample_path()), str(ACCOUNT)]
+    assert main(["convert", *sources, "-o", str(out)]) == 0
+    assert "wrote 17 posts from 5 chats" in capsys.readouterr().err
+    loaded = tgarchive.load(out)
+    assert [len(c.posts) for c in loaded.chats] == [12, 2, 0, 2, 1]
+
+
+def test_convert_csv_to_stdout(capsys):
+    """--to csv with -o - writes the flat table to standard output."""
+    assert main(["convert", str(tgarchive.sample_path()), "--to", "csv", "-o", "-", "-q"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("chat_id,chat_name,post_id,date")
+    assert captured.err == ""
+
+
+# -- search -------------------------------------------------------------------------------
+
+
+def test_search_an_export(capsys):
+    """search prints the matching posts newest first, one line each, and counts them."""
+    assert main(["search", str(tgarchive.sample_path()), "llm"]) == 0
+    captured = capsys.readouterr()
+    ids = [line.split()[2] for line in captured.out.splitlines()]
+    assert ids == ["#7", "#5", "#4", "#3"]
+    assert captured.out.startswith("2023-07-16 03:00  #7  2023 LLM landscape")
+    assert captured.err == "4 posts found\n"
+
+
+def test_search_sqlite_through_the_index(tmp_path, capsys):
+    """On a tgarchive SQLite file, search answers from the index, Korean included."""
+    db = tmp_path / "archive.sqlite"
+    assert main(["convert", str(tgarchive.sample_path()), "-o", str(db), "-q"]) == 0
+    assert main(["search", str(db), "모델", "--json"]) == 0
+    captured = capsys.readouterr()
+    posts = [tgarchive.Post.model_validate_json(line) for line in captured.out.splitlines()]
+    assert [p.id for p in posts] == [
+        p.id for p in tgarchive.search(tgarchive.sample_path(), "모델")
+    ]
+    assert captured.err == "1 post found\n"
+    assert main(["search", str(db), "LLM", "--limit", "2"]) == 0
+    assert capsys.readouterr().out.count("\n") == 2
+
+
+def test_search_nothing_found_and_bad_limit(capsys):
+    """No match is status 0 with a notice; a negative --limit is a usage error."""
+    assert main(["search", str(tgarchive.sample_path()), "zzzz-nowhere"]) == 0
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "no post found\n")
+    assert main(["search", str(tgarchive.sample_path()), "x", "--limit", "-1"]) == 2
+    assert "--limit takes a number >= 0" in capsys.readouterr().err
+
+
+def test_search_the_corpus_matches_a_plain_scan(capsys):
+    """On a real Arabic/English channel, search finds exactly the posts a plain scan finds."""
+    folder = corpus_dir("desktop-json", "salaf")
+    assert main(["search", str(folder), "الله", "--json", "-q"]) == 0
+    found = [
+        tgarchive.Post.model_validate_json(line).id for line in capsys.readouterr().out.splitlines()
+    ]
+    expected = {p.id for p in tgarchive.iter_posts(folder) if "الله" in p.text}
+    assert len(found) == len(expected) > 10
+    assert set(found) == expected
+
+
+# -- merge --------------------------------------------------------------------------------
+
+
+def test_merge_two_exports(tmp_path, capsys):
+    """Two exports of one channel merge into one set of posts; a later edit wins, and is listed."""
+    data = json.loads(tgarchive.sample_path().read_text(encoding="utf-8"))
+    later = tmp_path / "later" / "result.json"
+    later.parent.mkdir()
+    message = next(m for m in data["messages"] if m["id"] == 4)
+    message["text"] = "corrected text"
+    message["text_entities"] = [{"type": "plain", "text": "corrected text"}]
+    message["edited"] = "2023-08-01T00:00:00"
+    message["edited_unixtime"] = "1690848000"
+    later.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    out = tmp_path / "merged.json"
+    assert main(["merge", str(tgarchive.sample_path()), str(later), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "merged 2 exports into 12 posts in 1 chat (1 conflict)" in err
+    assert "\n1 issue:\n" in err and "post 4" in err
+    merged = tgarchive.load(out)
+    assert next(p for p in merged.posts if p.id == 4).text == "corrected text"
+    assert (
+        main(["merge", "--strict", str(tgarchive.sample_path()), str(later), "-o", str(out)]) == 1
+    )
+
+
+def test_merge_json_with_its_html_twin(tmp_path, capsys):
+    """The JSON and HTML exports of one real channel merge into the JSON's posts."""
+    json_export = corpus_dir("desktop-json", "salaf")
+    html_export = corpus_dir("desktop-html", "salaf")
+    out = tmp_path / "merged.jsonl"
+    assert main(["merge", str(html_export), str(json_export), "-o", str(out), "-q"]) == 0
+    merged = tgarchive.load(out)
+    assert {p.id for p in merged.posts} == {p.id for p in tgarchive.iter_posts(json_export)}
+
+
+def test_merge_needs_two(capsys, tmp_path):
+    """merge with one source is a usage error pointing at convert."""
+    assert main(["merge", str(tgarchive.sample_path()), "-o", str(tmp_path / "x.json")]) == 2
+    assert "use convert" in capsys.readouterr().err
+
+
 # -- closed pipes -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "command",
-    [["convert", "{src}", "-o", "-"], ["stats", "--json", "{src}"], ["info", "{src}"]],
+    [
+        ["convert", "{src}", "-o", "-"],
+        ["convert", "{src}", "--to", "jsonl", "-o", "-"],
+        ["stats", "--json", "{src}"],
+        ["info", "{src}"],
+        ["search", "{src}", "a"],
+    ],
 )
 def test_closed_pipe_is_quiet(tmp_path, command):
     """`tgarchive ... | head` ends quietly with status 0: no 'Broken pipe', no traceback."""
@@ -417,7 +542,7 @@ def test_every_subcommand_is_documented():
     parser = build_parser()
     text = parser.format_help()
     doc = (DOCS / "cli.md").read_text(encoding="utf-8")
-    for command in ("info", "stats", "convert", "report", "formats"):
+    for command in ("info", "stats", "convert", "search", "merge", "report", "formats"):
         assert command in text
         assert re.search(rf"^## tgarchive {command}\b", doc, re.M), command
 
@@ -435,7 +560,7 @@ def test_cli_reference_is_current():
 
 def test_every_reading_command_takes_format_and_strict():
     """--format and --strict are options of every command that reads an export."""
-    for command in ("info", "stats", "convert", "report"):
+    for command in ("info", "stats", "convert", "search", "merge", "report"):
         help_text = subcommands(build_parser())[command].format_help()
         assert "--format NAME" in help_text and "--strict" in help_text, command
 

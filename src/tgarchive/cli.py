@@ -37,10 +37,12 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 from . import __version__
+from ._merge import merge
+from ._search import search
 from ._stats import ArchiveStats, ChatStats
-from .api import ExportStream, dump, sample_path, stream
+from .api import ExportStream, detect_format, dump, sample_path, stream
 from .errors import ParseError, ParseIssue, ParseWarning, TgArchiveError, UnknownFormatError
-from .models import Chat, Post
+from .models import Archive, Chat, Post
 from .parsers import default_registry
 from .writers import Writer, default_writers
 
@@ -365,6 +367,71 @@ def _convert(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+# -- search -----------------------------------------------------------------------------
+
+
+def _snippet(text: str, width: int = 100) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _search(args: argparse.Namespace, out: TextIO) -> int:
+    if args.limit is not None and args.limit < 0:
+        raise UsageError(f"--limit takes a number >= 0 (got {args.limit})")
+    fmt = args.format or detect_format(args.source)
+    if fmt == "sqlite":
+        # An archive written by tgarchive: searched through its index, not read through.
+        found = search(args.source, args.query, limit=args.limit, format="sqlite")
+        issues: list[ParseIssue] = []
+    else:
+        with _Progress(not args.quiet) as bar, _open(args.source, args) as export:
+            with bar.watch(export):
+                found = search(export, args.query, limit=args.limit)
+            issues = export.issues
+    for post in found:
+        if args.json:
+            out.write(post.model_dump_json() + "\n")
+            continue
+        when = f"{post.date:%Y-%m-%d %H:%M}" if post.date is not None else "(no date)".ljust(16)
+        where = f"{post.chat_id}/{post.id}" if post.chat_id is not None else f"#{post.id}"
+        out.write(f"{when}  {where}  {_snippet(post.text)}\n")
+    _notice(args, f"{_plural(len(found), 'post')} found" if found else "no post found")
+    _issues_summary(issues, sys.stderr)
+    return EXIT_OK
+
+
+# -- merge ------------------------------------------------------------------------------
+
+
+def _merge(args: argparse.Namespace, out: TextIO) -> int:
+    if len(args.sources) < 2:
+        raise UsageError("give two exports or more to merge (to copy one, use convert)")
+    writer = _writer_for(args.output, args.to)
+    archives: list[Archive] = []
+    with _Progress(not args.quiet) as bar:
+        for path in args.sources:
+            with _open(path, args) as export, bar.watch(export):
+                archives.append(export.archive())
+    merged = merge(*archives)
+    with _target(args.output) as target:
+        dump(merged, target, format=writer.name)
+    conflicts = len(merged.issues) - sum(len(archive.issues) for archive in archives)
+    where = "standard output" if args.output == "-" else args.output
+    _notice(
+        args,
+        f"merged {_plural(len(archives), 'export')} into {_plural(len(merged.posts), 'post')} "
+        f"in {_plural(len(merged.chats), 'chat')} ({_plural(conflicts, 'conflict')}), "
+        f"written to {where} ({writer.name})",
+    )
+    if merged.issues:
+        sys.stderr.write(f"\n{_plural(len(merged.issues), 'issue')}:\n")
+        for issue in merged.issues[:20]:
+            sys.stderr.write(f"  {issue}\n")
+        if len(merged.issues) > 20:
+            sys.stderr.write(f"  ... and {len(merged.issues) - 20:,} more\n")
+    return EXIT_PROBLEMS if args.strict and conflicts else EXIT_OK
+
+
 # -- report -----------------------------------------------------------------------------
 
 
@@ -497,6 +564,39 @@ def build_parser(width: int | None = None) -> argparse.ArgumentParser:
         help="output format (default: from OUT's suffix; desktop-json for -)",
     )
     convert.set_defaults(run=_convert)
+
+    search_ = add(
+        "search", parents=reading, help="posts whose text contains QUERY, newest first",
+        description="Print the posts whose text contains QUERY (ASCII letters without regard "
+        "to case, everything else exactly: Korean words of one or two syllables too), newest "
+        "first. SRC is an SQLite archive written by `tgarchive convert` (searched through its "
+        "index) or any export (read through).",
+    )  # fmt: skip
+    search_.add_argument("source", metavar="SRC", help=path_help + ", or a tgarchive .sqlite")
+    search_.add_argument("query", metavar="QUERY", help="the text to find")
+    search_.add_argument("--limit", type=int, metavar="N", help="print at most N posts")
+    search_.add_argument("--json", action="store_true", help="print each post as one line of JSON")
+    search_.set_defaults(run=_search)
+
+    merge_ = add(
+        "merge", parents=reading, help="several exports of one channel as one",
+        description="Read several exports of the same chats (taken at different times, or a JSON "
+        "and an HTML export) and write one: posts deduplicated by (chat, post id), the most "
+        "recently edited version winning, every conflict listed. With --strict, conflicts make "
+        "the exit status 1 (the output is still written).",
+    )  # fmt: skip
+    merge_.add_argument(
+        "sources", nargs="+", metavar="SRC", help=path_help + " (two or more, oldest first)"
+    )
+    merge_.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="output file, or - for standard output"
+    )
+    merge_.add_argument(
+        "--to",
+        metavar="FORMAT",
+        help="output format (default: from OUT's suffix; desktop-json for -)",
+    )
+    merge_.set_defaults(run=_merge)
 
     report = add(
         "report", parents=reading, help="a self-contained HTML page of charts",
