@@ -333,8 +333,8 @@ def test_search_an_export(capsys):
     assert main(["search", str(tgarchive.sample_path()), "llm"]) == 0
     captured = capsys.readouterr()
     ids = [line.split()[2] for line in captured.out.splitlines()]
-    assert ids == ["#7", "#5", "#4", "#3"]
-    assert captured.out.startswith("2023-07-16 03:00  #7  2023 LLM landscape")
+    assert ids == ["1739574530/7", "1739574530/5", "1739574530/4", "1739574530/3"]
+    assert captured.out.startswith("2023-07-16 03:00  1739574530/7  2023 LLM landscape")
     assert captured.err == "4 posts found\n"
 
 

@@ -13,9 +13,10 @@ import tgarchive
 
 MODULES = ["tgarchive", "tgarchive.api", "tgarchive.models", "tgarchive.errors", "tgarchive.text",
            "tgarchive.parsers", "tgarchive.parsers.desktop_json", "tgarchive.writers",
-           "tgarchive.tables", "tgarchive._search", "tgarchive._merge",
-           "tgarchive.writers.sqlite", "tgarchive.writers.parquet", "tgarchive.parsers.jsonl",
-           "tgarchive.parsers.sqlite"]  # fmt: skip
+           "tgarchive.writers.desktop_json", "tgarchive.tables", "tgarchive._search",
+           "tgarchive._merge", "tgarchive.writers.sqlite", "tgarchive.writers.parquet",
+           "tgarchive.parsers.jsonl", "tgarchive.parsers.sqlite", "tgarchive._stats",
+           "tgarchive.report", "tgarchive.cli"]  # fmt: skip
 DOCS = Path(__file__).parents[1] / "docs"
 
 

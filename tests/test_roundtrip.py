@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import tgarchive
-from tgarchive.parsers import _jsonscan as js
+from tgarchive.parsers.desktop_json import _scan as js
 
 from .conftest import corpus_dir, json_fixtures
 
@@ -214,6 +214,7 @@ def test_large_account_export_batches_stop_at_each_chat():
     assert [[p.id for p in c.posts] for c in archive.chats] == [
         [m["id"] for m in chat["messages"]] for chat in chats
     ]
+    assert [{p.chat_id for p in c.posts} for c in archive.chats] == [{100}, {101}, {102}]
     assert json.loads(tgarchive.dumps(archive)) == export
     at = data.index(b'"name": "chat 1"')
     at = data.index(b'"id": 650,', at)

@@ -17,7 +17,7 @@ from ._source import SourceLike
 from .errors import ParseIssue
 from .models import Archive, Chat, Post
 from .parsers import Registry
-from .writers import iter_items
+from .writers import ItemStream, iter_items
 
 __all__ = ["ArchiveStats", "ChatStats", "stats"]
 
@@ -228,7 +228,7 @@ class ArchiveStats:
 
 
 def stats(
-    source: SourceLike | Archive,
+    source: SourceLike | Archive | ItemStream,
     *,
     format: str | None = None,
     strict: bool = False,
@@ -236,7 +236,8 @@ def stats(
     languages: bool = True,
 ) -> ArchiveStats:
     """Posts per month, forward sources, linked domains, reactions per emoji, language mix...
-    of an export, read in one streaming pass (or of an archive already loaded).
+    of an export, read in one streaming pass (or of an archive already loaded, or of a stream
+    opened with :func:`tgarchive.stream`, to watch its progress).
 
     Takes the same arguments as :func:`tgarchive.load`; ``languages=False`` skips language
     detection, which is most of the time on a large export.
@@ -250,11 +251,13 @@ def stats(
     """
     if isinstance(source, Archive):
         return ArchiveStats.collect(source, languages=languages)
+    if isinstance(source, ItemStream):
+        result = ArchiveStats.collect(source, languages=languages)
+        result.issues = list(source.issues)
+        result.format = source.format
+        result.source = getattr(source, "name", None)
+        return result
     from .api import stream
 
     with stream(source, format=format, strict=strict, registry=registry) as export:
-        result = ArchiveStats.collect(export, languages=languages)
-    result.issues = list(export.issues)
-    result.format = export.format
-    result.source = export.name
-    return result
+        return stats(export, languages=languages)

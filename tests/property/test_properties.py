@@ -88,7 +88,8 @@ def test_fast_path_equals_the_general_reader(export):
     """Ordinary messages take a flat fast path; it must build exactly what the general reader
     builds (and decline everything unusual)."""
     from tgarchive.parsers import ParseContext
-    from tgarchive.parsers.desktop_json import _fast_message, _MessageReader
+    from tgarchive.parsers.desktop_json._fast import fast_message as _fast_message
+    from tgarchive.parsers.desktop_json._reader import MessageReader as _MessageReader
 
     reader = _MessageReader(ParseContext())
     for raw in export["messages"]:
@@ -105,7 +106,8 @@ def test_fast_path_equals_the_general_reader_on_real_and_fixture_messages():
     from pathlib import Path
 
     from tgarchive.parsers import ParseContext
-    from tgarchive.parsers.desktop_json import _fast_message, _MessageReader
+    from tgarchive.parsers.desktop_json._fast import fast_message as _fast_message
+    from tgarchive.parsers.desktop_json._reader import MessageReader as _MessageReader
 
     from ..conftest import CORPUS, json_fixtures
 
@@ -150,7 +152,7 @@ def test_plain_polls_equal_validated_ones_and_round_trip(poll):
     """Polls are built without validation when every value has its plain type: such a poll
     equals the validated one, and any poll, plain or odd, is written back unchanged."""
     from tgarchive.models import Poll, PollAnswer
-    from tgarchive.parsers.desktop_json import _plain_poll
+    from tgarchive.parsers.desktop_json._reader import plain_poll as _plain_poll
 
     plain = _plain_poll(poll)
     if plain is not None:
