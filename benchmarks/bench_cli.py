@@ -17,12 +17,14 @@ peak RSS.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import pty
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -58,15 +60,25 @@ MODES = ("iter_posts", "stream", "info", "info+bar")
 def run(mode: str, path: Path) -> tuple[float, float]:
     """One child's wall time and peak RSS (MB)."""
     child = "info" if mode == "info+bar" else mode
+    drain = None
     if mode == "info+bar":
         leader, follower = pty.openpty()
         stderr: int = follower
+
+        def read_all() -> None:  # a terminal is read; an unread one would block the child
+            with contextlib.suppress(OSError):
+                while os.read(leader, 65536):
+                    pass
+
+        drain = threading.Thread(target=read_all, daemon=True)
+        drain.start()
     else:
         stderr = subprocess.DEVNULL
     proc = subprocess.run([sys.executable, "-c", CHILD, child, str(path)], stdout=subprocess.PIPE,
                           stderr=stderr, text=True, check=True, env={**os.environ, "TERM": "xterm"})  # fmt: skip
-    if mode == "info+bar":
+    if drain is not None:
         os.close(follower)
+        drain.join(timeout=5)
         os.close(leader)
     seconds, rss, _n = proc.stdout.split()
     return float(seconds), float(rss)

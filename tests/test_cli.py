@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import pty
@@ -9,10 +11,13 @@ import re
 import select
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import tgarchive
 import tgarchive.cli as cli
@@ -20,6 +25,7 @@ from tgarchive.cli import build_parser, main, reference_markdown, subcommands
 from tgarchive.writers import default_writers
 
 from .conftest import FIXTURES, corpus_dir
+from .property.strategies import chat_export
 
 ACCOUNT = FIXTURES / "desktop-json" / "account_export.json"
 DOCS = Path(__file__).parents[1] / "docs"
@@ -211,6 +217,21 @@ def test_help_and_bad_options_statuses(capsys):
     assert "unrecognized arguments: --nope" in capsys.readouterr().err
     assert main(["frobnicate"]) == 2
     assert main([]) == 2
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # fmt: skip
+@given(chat_export(), st.sampled_from(["info", "stats"]))
+def test_reading_commands_never_crash(export, command):
+    """On any generated export, info and stats exit 0 (problems listed) and never raise."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "result.json"
+        path.write_text(json.dumps(export, ensure_ascii=False, indent=1), encoding="utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main([command, str(path)])
+    assert (status, err.getvalue()) == (0, "")
+    assert out.getvalue().startswith("Source:")
 
 
 # -- stats --------------------------------------------------------------------------------

@@ -125,7 +125,7 @@ def render_report(stats: ArchiveStats, *, title: str | None = None) -> str:
     ]
     if total.views:  # Desktop exports of channels give no view counts; t.me pages do
         cards.append(_card(f"{total.views:,}", "views"))
-    data = {"title": title, "charts": chart_data(stats), "stats": stats.to_dict()}
+    data = {"title": title, "charts": chart_data(stats)}
     page = Template(_resource("template.html"))
     return page.substitute(
         version=escape(__version__),
