@@ -13,15 +13,30 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from _tgarchive_kit import warn_on_clash as _warn_on_clash
+
 from ._merge import merge
 from ._search import search
-from .api import convert, detect_format, dump, dumps, iter_posts, load, sample_path, stream
+from .api import (
+    convert,
+    detect_format,
+    dump,
+    dumps,
+    iter_posts,
+    load,
+    load_all,
+    sample_path,
+    stream,
+)
 from .errors import (
+    LimitError,
+    MultipleExportsError,
     ParseError,
     ParseIssue,
     ParseWarning,
     PluginError,
     PluginWarning,
+    SourceError,
     SourceLocation,
     TgArchiveError,
     TgArchiveWarning,
@@ -30,10 +45,12 @@ from .errors import (
 )
 from .models import (
     Archive,
+    ArchivePosts,
     Button,
     Chat,
     Contact,
     Entity,
+    EntityKind,
     Forward,
     Game,
     Invoice,
@@ -45,30 +62,41 @@ from .models import (
     Poll,
     PollAnswer,
     Post,
+    PostType,
     Reaction,
     RecentReaction,
     Venue,
 )
 from .parsers import available_formats
+from .text import LangGuess
 
+# The one version source is pyproject.toml, read back from the installed metadata. This line also
+# tells this package from another distribution's 'tgarchive' (see _tgarchive_kit).
+_DISTRIBUTION = "tgarchive-kit"
 try:
-    __version__ = version("tgarchive-kit")
+    __version__ = version(_DISTRIBUTION)
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0+unknown"
+_warn_on_clash(TgArchiveWarning)  # knadh's tg-archive installs a package 'tgarchive' too
 
 __all__ = [
     "Archive",
+    "ArchivePosts",
     "Button",
     "Chat",
     "Contact",
     "Entity",
+    "EntityKind",
     "Forward",
     "Game",
     "Invoice",
+    "LangGuess",
+    "LimitError",
     "Link",
     "Location",
     "Media",
     "MediaFile",
+    "MultipleExportsError",
     "OtherMedia",
     "ParseError",
     "ParseIssue",
@@ -78,8 +106,10 @@ __all__ = [
     "Poll",
     "PollAnswer",
     "Post",
+    "PostType",
     "Reaction",
     "RecentReaction",
+    "SourceError",
     "SourceLocation",
     "TgArchiveError",
     "TgArchiveWarning",
@@ -94,6 +124,7 @@ __all__ = [
     "dumps",
     "iter_posts",
     "load",
+    "load_all",
     "merge",
     "sample_path",
     "search",
