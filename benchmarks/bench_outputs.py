@@ -12,7 +12,10 @@ Writers (``convert`` of the synthetic export, streaming, to a temporary folder):
   ``lang`` column off (``lang=False``) -- language detection costs more than reading and is
   measured on its own:
 * ``rows+lang``          rows with language detection (what the writers do by default);
-* ``csv+lang``            the CSV writer with its defaults.
+* ``csv+lang``            the CSV writer with its defaults (not run unless named).
+
+Times are wall-clock seconds and CPU seconds (user + system, all threads) of the child; on a
+shared machine the CPU figures are the steadier ones.
 
 Search (on the SQLite archive of the same export, written once before):
 
@@ -51,11 +54,16 @@ from tgarchive.writers.csv import CsvWriter
 from tgarchive.writers.jsonl import JsonlWriter
 from tgarchive.writers.parquet import ParquetWriter
 from tgarchive.writers.sqlite import SqliteWriter
-import pyarrow.parquet  # noqa: F401  (imported before the clock, like the others)
+if mode == "parquet":
+    import pyarrow.parquet  # noqa: F401  (imported before the clock, like tgarchive)
 out = Path(tempfile.mkdtemp())
 writers = {"jsonl": JsonlWriter(), "csv": CsvWriter(lang=False), "parquet": ParquetWriter(lang=False),
            "sqlite": SqliteWriter(lang=False), "csv+lang": CsvWriter()}
 extra = {}
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+cpu_start = cpu()
 start = time.perf_counter()
 if mode == "iter_posts":
     count = sum(1 for _ in tgarchive.iter_posts(path))
@@ -83,11 +91,13 @@ elif mode == "search":
 else:
     raise SystemExit("unknown mode " + mode)
 elapsed = time.perf_counter() - start
+extra["cpu"] = cpu() - cpu_start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"mode": mode, "count": count, "seconds": elapsed, "peak_rss": peak, **extra}))
 """
 
 WRITE_MODES = ("iter_posts", "rows", "jsonl", "csv", "parquet", "sqlite", "rows+lang", "csv+lang")
+DEFAULT_MODES = tuple(m for m in WRITE_MODES if m != "csv+lang")
 SEARCH_MODES = ("scan", "sql-scan", "search")
 MODES = WRITE_MODES + SEARCH_MODES
 
@@ -106,7 +116,8 @@ def run(mode: str, path: Path, db: Path, query: str) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=100_000)
-    parser.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
+    parser.add_argument("--modes", nargs="+", default=[*DEFAULT_MODES, "scan", "sql-scan", "search"],
+                        choices=MODES)  # fmt: skip
     parser.add_argument("--repeat", type=int, default=3, help="runs of each mode (default 3)")
     parser.add_argument("--query", default="729", help="the search query (3 characters)")
     parser.add_argument("--dir", help="keep the generated files here (default: a temp folder)")
@@ -138,8 +149,11 @@ def main(argv: list[str] | None = None) -> int:
 
     base = median("iter_posts") if "iter_posts" in results else None
     scan = median("scan") if "scan" in results else None
-    print("| mode | seconds, median (range) | vs iter_posts | peak RSS | output |")
-    print("|---|---|---|---|---|")
+    print("| mode | seconds, median (range) | vs iter_posts | CPU s (all threads) "
+          "| CPU vs iter_posts | peak RSS | output |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|")
+    base_cpu = (statistics.median(r["cpu"] for r in results["iter_posts"])
+                if "iter_posts" in results else None)  # fmt: skip
     for mode in args.modes:
         times = [r["seconds"] for r in results[mode]]
         med = statistics.median(times)
@@ -151,8 +165,13 @@ def main(argv: list[str] | None = None) -> int:
         out = results[mode][0].get("bytes")
         extra = f"{out / 1e6:.0f} MB" if out else f"{int(results[mode][0]['count']):,} found" \
             if mode in SEARCH_MODES else ""  # fmt: skip
+        cpu = statistics.median(r["cpu"] for r in results[mode])
+        if mode in SEARCH_MODES or not base_cpu or mode == "iter_posts":
+            cpu_ratio = "—"
+        else:
+            cpu_ratio = f"+{(cpu / base_cpu - 1) * 100:.0f} %"
         print(f"| `{mode}` | {med:.3f} ({min(times):.3f}–{max(times):.3f}) | {ratio} | "
-              f"{peak:.0f} MB | {extra} |")  # fmt: skip
+              f"{cpu:.2f} | {cpu_ratio} | {peak:.0f} MB | {extra} |")  # fmt: skip
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections import Counter
+from collections.abc import Iterable
 from datetime import timezone
 
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,7 @@ from .property.strategies import chat_export
 ACCOUNT = FIXTURES / "desktop-json" / "account_export.json"
 
 
-def recount(posts: list[tgarchive.Post]) -> dict[str, Counter[str]]:
+def recount(posts: Iterable[tgarchive.Post]) -> dict[str, Counter[str]]:
     """The counters computed the plain way, one post at a time, for comparison."""
     out: dict[str, Counter[str]] = {
         "months": Counter(),

@@ -1,18 +1,35 @@
-"""The top-level functions: :func:`load`, :func:`iter_posts`, :func:`dumps`, :func:`dump`."""
+"""The top-level functions: :func:`load`, :func:`load_all`, :func:`iter_posts`, :func:`dumps`,
+:func:`dump`."""
 
 from __future__ import annotations
 
 import gc
 import io
 import os
+import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ._source import Container, DirectoryContainer, Source, SourceLike, ZipContainer, open_source
-from .errors import ParseIssue, PluginError
+from ._source import (
+    Container,
+    DirectoryContainer,
+    FoundExport,
+    Source,
+    SourceLike,
+    ZipContainer,
+    find_exports,
+    single_export,
+)
+from .errors import (
+    MultipleExportsError,
+    ParseIssue,
+    ParseWarning,
+    PluginError,
+    SourceError,
+)
 from .models import Archive, Chat, Post
 from .parsers import ParseContext, Parser, Registry, default_registry
 from .writers import ItemStream, WriteData, WriterRegistry, WriteTarget, default_writers
@@ -25,6 +42,7 @@ __all__ = [
     "dumps",
     "iter_posts",
     "load",
+    "load_all",
     "sample_path",
     "stream",
 ]
@@ -32,12 +50,7 @@ __all__ = [
 _MIN_FOLDER_SCORE = 0.5
 
 
-def _open(
-    source: SourceLike, format: str | None, registry: Registry | None
-) -> tuple[Source, Parser]:
-    reg = registry if registry is not None else default_registry()
-    named = reg.get(format) if format is not None else None
-
+def _picker(named: Parser | None, reg: Registry) -> Callable[[Source], bool]:
     def pick(candidate: Source) -> bool:
         head = candidate.head()
         if named is not None:
@@ -45,7 +58,41 @@ def _open(
         scores = reg.scores(head, candidate.filename)
         return bool(scores) and scores[0][0] >= _MIN_FOLDER_SCORE
 
-    src = open_source(source, pick)
+    return pick
+
+
+def _find(
+    source: SourceLike, format: str | None, registry: Registry | None
+) -> tuple[list[FoundExport], Parser | None, Registry]:
+    reg = registry if registry is not None else default_registry()
+    named = reg.get(format) if format is not None else None
+    try:
+        return find_exports(source, _picker(named, reg)), named, reg
+    except SourceError as exc:
+        if named is None or isinstance(exc, MultipleExportsError):
+            raise
+        # Nothing in the named format: say what is there, if anything.
+        try:
+            other = find_exports(source, _picker(None, reg))
+        except SourceError:
+            raise exc from None
+        formats = []
+        for found in other:
+            with found.open() as src:
+                name = reg.detect(src.head(), src.filename).name
+            if name not in formats:
+                formats.append(name)
+        raise SourceError(
+            f"{exc}: there is no {named.name} export there, but a {' and a '.join(formats)} "
+            f"export ({other[0].name}); pass format={formats[0]!r}, or no format to detect it"
+        ) from None
+
+
+def _open(
+    source: SourceLike, format: str | None, registry: Registry | None
+) -> tuple[Source, Parser]:
+    found, named, reg = _find(source, format, registry)
+    src = single_export(found, source).open()
     parser = named if named is not None else reg.detect(src.head(), src.filename)
     return src, parser
 
@@ -62,12 +109,16 @@ def detect_format(source: SourceLike, *, registry: Registry | None = None) -> st
     return parser.name
 
 
-def _items(
-    source: SourceLike, format: str | None, strict: bool, registry: Registry | None
-) -> tuple[Iterator[Chat | Post], ParseContext, Source, Parser]:
-    src, parser = _open(source, format, registry)
-    ctx = ParseContext(strict=strict, file=src.name)
-    return parser.parse(src, ctx), ctx, src, parser
+def _warn(ctx: ParseContext, hint: str, stacklevel: int) -> None:
+    """The one :class:`ParseWarning` of a lenient call, pointing at the caller's line."""
+    message = ctx.summary(hint=hint)
+    if message is not None:
+        warnings.warn(message, ParseWarning, stacklevel=stacklevel + 1)
+
+
+def _read(src: Source, parser: Parser, strict: bool) -> tuple[Archive, ParseContext]:
+    with ExportStream(src, parser, strict, count=False, warn=False) as export:
+        return export.archive(), export._ctx
 
 
 def load(
@@ -80,12 +131,16 @@ def load(
     """Read a whole export into an :class:`Archive`.
 
     ``source`` is a path (an export folder, ``result.json``, ``messages.html``, a ``.zip`` of
-    any of these), the bytes of an export file, or a binary file object. The format is sniffed
-    from the first 8 KiB unless ``format=`` names it (see :func:`available_formats`). A folder
-    holding both ``result.json`` and ``messages.html`` loads the JSON.
+    any of these, or ``archive.zip!Folder/result.json`` for one export of a zip), the bytes of
+    an export file, or a binary file object (a ``str`` is always a path: pass content as
+    bytes). The format is sniffed from the first 8 KiB unless ``format=`` names it (see
+    :func:`available_formats`). A folder holding both ``result.json`` and ``messages.html``
+    loads the JSON; a folder or zip holding several exports (``ChatExport_A/``,
+    ``ChatExport_B/``) raises :class:`MultipleExportsError` naming them: pass one, or use
+    :func:`load_all`.
 
-    ``strict=False`` records problems on ``archive.issues`` (and warns with
-    :class:`ParseWarning`) and keeps every other post; ``strict=True`` raises
+    ``strict=False`` records problems on ``archive.issues``, keeps every other post, and
+    emits one :class:`ParseWarning` (the count and the first problem); ``strict=True`` raises
     :class:`ParseError` at the first one.
 
     >>> import tgarchive
@@ -93,8 +148,41 @@ def load(
     >>> archive.format, archive.chats[0].name, len(archive.chats[0].posts)
     ('desktop-json', 'Continuous Learning_Startup & Investment', 12)
     """
-    with stream(source, format=format, strict=strict, registry=registry) as export:
-        return export.archive()
+    src, parser = _open(source, format, registry)
+    archive, ctx = _read(src, parser, strict)
+    _warn(ctx, "archive.issues lists them all", stacklevel=2)
+    return archive
+
+
+def load_all(
+    source: SourceLike,
+    *,
+    format: str | None = None,
+    strict: bool = False,
+    registry: Registry | None = None,
+) -> list[Archive]:
+    """Read every export found in ``source`` (a folder such as ``Telegram Desktop/`` holding
+    ``ChatExport_A/`` and ``ChatExport_B/``, or a zip of several), one :class:`Archive` each,
+    in path order. Takes the arguments of :func:`load`; one export gives a one-item list.
+
+    >>> import tgarchive
+    >>> [a.chats[0].name for a in tgarchive.load_all(tgarchive.sample_path())]
+    ['Continuous Learning_Startup & Investment']
+    """
+    found, named, reg = _find(source, format, registry)
+    archives = []
+    contexts = []
+    for export in found:
+        src = export.open()
+        parser = named if named is not None else reg.detect(src.head(), src.filename)
+        archive, ctx = _read(src, parser, strict)
+        archives.append(archive)
+        contexts.append(ctx)
+    where = os.fspath(source) if isinstance(source, str | os.PathLike) else "the input"
+    total = ParseContext(file=where if len(found) > 1 else found[0].name)
+    total.issues = [issue for ctx in contexts for issue in ctx.issues]
+    _warn(total, "each archive's issues list its own", stacklevel=2)
+    return archives
 
 
 def iter_posts(
@@ -106,18 +194,25 @@ def iter_posts(
 ) -> Iterator[Post]:
     """Yield the posts of an export one at a time, never holding the whole export.
 
-    Takes the same arguments as :func:`load`; problems found in lenient mode are reported as
-    :class:`ParseWarning` warnings. The posts of every chat come chat after chat.
+    Takes the same arguments as :func:`load`. In lenient mode, the problems found are
+    summarised in one :class:`ParseWarning` when the iteration ends (:func:`load` lists them
+    on ``archive.issues``). The posts of every chat come chat after chat.
 
     >>> import tgarchive
     >>> sum(1 for post in tgarchive.iter_posts(tgarchive.sample_path()) if post.forward)
     3
     """
-    items, _ctx, src, _parser = _items(source, format, strict, registry)
-    with src:
-        for item in items:
-            if isinstance(item, Post):
-                yield item
+    src, parser = _open(source, format, registry)
+    ctx = ParseContext(strict=strict, file=src.name)
+    items = parser.parse(src, ctx)
+    try:
+        with src:
+            for item in items:
+                if isinstance(item, Post):
+                    yield item
+    finally:
+        # stacklevel 2 is the frame that resumed this generator: the caller's loop.
+        _warn(ctx, "tgarchive.load() lists them all on archive.issues", stacklevel=2)
 
 
 def stream(
@@ -133,16 +228,18 @@ def stream(
     the reading has got (``posts_read``, ``bytes_read`` of ``size``) at any time.
 
     Takes the same arguments as :func:`load`; detection happens here, so an unreadable input
-    or an unknown format raises before the first item. Any writer takes the result. The input
-    is released when the stream is exhausted; use it as a context manager (or call
-    :meth:`ExportStream.close`) to release it earlier.
+    or an unknown format raises before the first item. Any writer takes the result. In lenient
+    mode the problems are summarised in one :class:`ParseWarning` when the stream ends (its
+    ``issues`` list them all). The input is released when the stream is exhausted; use it as
+    a context manager (or call :meth:`ExportStream.close`) to release it earlier.
 
     >>> import tgarchive
     >>> items = tgarchive.stream(tgarchive.sample_path())
     >>> [type(item).__name__ for item in items][:3]
     ['Chat', 'Post', 'Post']
     """
-    return ExportStream(source, format, strict, registry)
+    src, parser = _open(source, format, registry)
+    return ExportStream(src, parser, strict)
 
 
 def convert(
@@ -364,15 +461,15 @@ class ExportStream(ItemStream):
     """
 
     def __init__(
-        self, source: SourceLike, format: str | None, strict: bool, registry: Registry | None
+        self, src: Source, parser: Parser, strict: bool, *, count: bool = True, warn: bool = True
     ) -> None:
-        src, parser = _open(source, format, registry)
         ctx = ParseContext(strict=strict, file=src.name)
         super().__init__((), format=parser.name, context=ctx)
         self._progress = _Progress()
-        self._src = _counting(src, self._progress)
+        self._src = _counting(src, self._progress) if count else src
         self._ctx = ctx
         self._parser = parser
+        self._warn = warn
         self._iterator: Iterator[Chat | Post] | None = None
         self.posts_read = 0
         """How many posts the iteration has yielded so far."""
@@ -418,7 +515,14 @@ class ExportStream(ItemStream):
             self._iterator = self._parser.parse(self._src, self._ctx)
         try:
             item = next(self._iterator)
-        except BaseException:  # the end, or a strict problem: release the input either way
+        except StopIteration:
+            self.close()
+            if self._warn:
+                self._warn = False
+                # stacklevel 2 is the frame that called next(): the caller's loop.
+                _warn(self._ctx, "the stream's issues list them all", stacklevel=2)
+            raise
+        except BaseException:  # a strict problem, or the caller's interruption
             self.close()
             raise
         if isinstance(item, Post):

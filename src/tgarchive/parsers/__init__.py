@@ -31,7 +31,6 @@ from .._source import Source
 from ..errors import (
     ParseError,
     ParseIssue,
-    ParseWarning,
     PluginError,
     PluginWarning,
     SourceLocation,
@@ -105,13 +104,26 @@ class ParseContext:
         )
 
     def problem(self, reason: str, location: SourceLocation | None = None) -> None:
-        """Report a problem: raise :class:`ParseError` when strict, else record and warn."""
+        """Report a problem: raise :class:`ParseError` when strict, else record it on
+        ``issues`` (the loader then emits one :class:`ParseWarning` for the whole call)."""
         loc = location or self.location()
         if self.strict:
             raise ParseError(reason, loc)
-        issue = ParseIssue(loc, reason)
-        self.issues.append(issue)
-        warnings.warn(str(issue), ParseWarning, stacklevel=2)
+        self.issues.append(ParseIssue(loc, reason))
+
+    def summary(self, *, hint: str = "archive.issues lists them all") -> str | None:
+        """One sentence for the problems recorded so far (``None`` when there are none): the
+        count and the first problem. This is the text of the loader's :class:`ParseWarning`."""
+        if not self.issues:
+            return None
+        count = len(self.issues)
+        where = self.file or "the input"
+        if count == 1:
+            return f"1 problem reading {where} (every other post kept): {self.issues[0]}; {hint}"
+        return (
+            f"{count} problems reading {where} (every other post kept); the first: "
+            f"{self.issues[0]}; {hint}"
+        )
 
 
 def _check_parser(obj: Any, origin: str) -> Parser:

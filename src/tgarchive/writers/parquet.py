@@ -54,7 +54,7 @@ class ParquetWriter:
     name = "parquet"
     suffixes: tuple[str, ...] = (".parquet",)
 
-    def __init__(self, *, batch_size: int = 8192, lang: bool = True) -> None:
+    def __init__(self, *, batch_size: int = 4096, lang: bool = True) -> None:
         self.batch_size = batch_size
         self.lang = lang
 
@@ -71,7 +71,7 @@ class ParquetWriter:
         writers: dict[TableName, Any] = {}
         # Encoding and compressing a row group runs in C without the GIL: a thread writes the
         # batches while this one reads the source and makes the next ones.
-        jobs: queue.Queue[Any] = queue.Queue(maxsize=4)
+        jobs: queue.Queue[Any] = queue.Queue(maxsize=2)
         errors: list[BaseException] = []
 
         def work() -> None:
