@@ -22,7 +22,10 @@ import tgarchive
 MODULES = ["tgarchive", "tgarchive.api", "tgarchive.models", "tgarchive.errors", "tgarchive.text",
            "tgarchive.parsers", "tgarchive.parsers.desktop_json", "tgarchive.writers",
            "tgarchive.writers.desktop_json", "tgarchive.parsers.web_preview",
-           "tgarchive.testing"]  # fmt: skip
+           "tgarchive.testing", "tgarchive.tables", "tgarchive._search",
+           "tgarchive._merge", "tgarchive.writers.sqlite", "tgarchive.writers.parquet",
+           "tgarchive.parsers.jsonl", "tgarchive.parsers.sqlite", "tgarchive._stats",
+           "tgarchive.report", "tgarchive.cli"]  # fmt: skip
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -34,6 +34,9 @@ from ._build import EMPTY, ParsedModel, empty
 from .errors import ParseIssue
 
 if TYPE_CHECKING:
+    import pandas
+    import polars
+
     from .text import LangGuess
 
 __all__ = [
@@ -732,6 +735,31 @@ class Archive(BaseModel):
         (12, 1, 12)
         """
         return ArchivePosts(self.chats)
+
+    def to_pandas(self, table: str = "posts", *, lang: bool = True) -> pandas.DataFrame:
+        """A table of this archive (``posts``, ``reactions``, ``links``, ``entities``) as a
+        pandas DataFrame (extra ``[pandas]``); see :mod:`tgarchive.tables` for the columns.
+
+        >>> import tgarchive
+        >>> df = tgarchive.load(tgarchive.sample_path()).to_pandas()
+        >>> df[["post_id", "type", "reactions_total"]].head(3).values.tolist()
+        [[1, 'service', 0], [2, 'message', 0], [3, 'message', 46]]
+        """
+        from .tables import to_pandas
+
+        return to_pandas(self, table, lang=lang)  # type: ignore[arg-type]  # checked there
+
+    def to_polars(self, table: str = "posts", *, lang: bool = True) -> polars.DataFrame:
+        """A table of this archive as a polars DataFrame (extra ``[polars]``), with the same
+        columns as :meth:`to_pandas`.
+
+        >>> import tgarchive
+        >>> tgarchive.load(tgarchive.sample_path()).to_polars("links")["domain"].to_list()[:2]
+        ['blog.lablup.com', 'arxiv.org']
+        """
+        from .tables import to_polars
+
+        return to_polars(self, table, lang=lang)  # type: ignore[arg-type]  # checked there
 
     def resolve(self, relative: str) -> Path | zipfile.Path:
         """The file an export-relative path names, refusing paths that leave the export.

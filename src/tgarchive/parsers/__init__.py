@@ -350,9 +350,11 @@ def _ensure_builtins(registry: Registry) -> None:
     # metadata; the built-ins must still work. Installed copies register them via pyproject.toml.
     from .desktop_html import DesktopHtmlParser
     from .desktop_json import DesktopJsonParser
+    from .jsonl import JsonlParser
+    from .sqlite import SqliteParser
     from .web_preview import WebPreviewParser
 
-    for cls in (DesktopJsonParser, DesktopHtmlParser, WebPreviewParser):
+    for cls in (DesktopJsonParser, DesktopHtmlParser, WebPreviewParser, JsonlParser, SqliteParser):
         if cls.name not in registry:
             registry.register(cls())
 
