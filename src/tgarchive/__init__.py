@@ -17,7 +17,9 @@ from _tgarchive_kit import warn_on_clash as _warn_on_clash
 
 from ._merge import merge
 from ._search import search
+from ._stats import ArchiveStats, ChatStats, stats
 from .api import (
+    ExportStream,
     convert,
     detect_format,
     dump,
@@ -82,11 +84,14 @@ _warn_on_clash(TgArchiveWarning)  # knadh's tg-archive installs a package 'tgarc
 __all__ = [
     "Archive",
     "ArchivePosts",
+    "ArchiveStats",
     "Button",
     "Chat",
+    "ChatStats",
     "Contact",
     "Entity",
     "EntityKind",
+    "ExportStream",
     "Forward",
     "Game",
     "Invoice",
@@ -128,5 +133,6 @@ __all__ = [
     "merge",
     "sample_path",
     "search",
+    "stats",
     "stream",
 ]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import string
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from ._source import SourceLike
 from .errors import ParseError, SourceLocation
 from .models import Post
 from .tables import utc
+from .writers import ItemStream
 
 __all__ = ["fold", "search"]
 
@@ -53,7 +55,7 @@ def fold(text: str) -> str:
 
 
 def search(
-    source: SourceLike,
+    source: SourceLike | ItemStream,
     query: str,
     *,
     limit: int | None = None,
@@ -64,7 +66,8 @@ def search(
     the rule), newest first; at most ``limit`` of them.
 
     ``source`` is an SQLite archive written by tgarchive, or any export :func:`tgarchive.load`
-    reads (``format`` and ``strict`` as there). Posts without a date come last; posts with
+    reads (``format`` and ``strict`` as there), or a stream already opened with
+    :func:`tgarchive.stream` (to watch its progress, say). Posts without a date come last; posts with
     the same date come in reverse export order. An empty query matches every post.
     """
     if not isinstance(query, str):
@@ -79,7 +82,7 @@ def search(
     return _search_stream(source, query, limit, format, strict)
 
 
-def _sqlite_path(source: SourceLike, format: str | None) -> Path | None:
+def _sqlite_path(source: SourceLike | ItemStream, format: str | None) -> Path | None:
     if format not in (None, "sqlite") or not isinstance(source, str | os.PathLike):
         return None
     path = Path(os.fspath(source)).expanduser()
@@ -147,16 +150,24 @@ def _location(path: Path, post_id: int) -> SourceLocation:
 
 
 def _search_stream(
-    source: SourceLike, query: str, limit: int | None, format: str | None, strict: bool
+    source: SourceLike | ItemStream,
+    query: str,
+    limit: int | None,
+    format: str | None,
+    strict: bool,
 ) -> list[Post]:
     from .api import iter_posts
 
     needle = fold(query)
     found: list[tuple[bool, datetime | None, int, Post]] = []
-    for seq, post in enumerate(iter_posts(source, format=format, strict=strict)):
+    if isinstance(source, ItemStream):
+        posts: Iterator[Post] = (item for item in source if isinstance(item, Post))
+    else:
+        posts = iter_posts(source, format=format, strict=strict)
+    for seq, post in enumerate(posts):
         if needle in fold(post.text):
             when = utc(post.date)
             found.append((when is not None, when, seq, post))
     found.sort(key=lambda item: (item[0], item[1] or _NEVER, item[2]), reverse=True)
-    posts = [item[3] for item in found]
-    return posts if limit is None else posts[:limit]
+    ordered = [item[3] for item in found]
+    return ordered if limit is None else ordered[:limit]
