@@ -404,15 +404,20 @@ def _html_message(out: _Html, msg: dict[str, Any], joined: bool) -> None:
         out.inline("div", 'class="signature details"', _esc(msg["author"]))
     if forwarded:
         out.close("div")
-    if msg.get("reactions"):
-        out.open("div", 'class="reactions"')
-        for r in msg["reactions"]:
+    # The 2024+ writer's layout (FORMAT.md §2.8, seen in real exports): a span container, the
+    # emoji and the count each on lines of their own. Custom-emoji reactions are left out: no
+    # real HTML export has shown how the writer renders them.
+    shown = [r for r in msg.get("reactions", ()) if r["type"] != "custom_emoji"]
+    if shown:
+        out.open("span", 'class="reactions"')
+        for i, r in enumerate(shown):
             paid = " paid" if r["type"] == "paid" else ""
-            emoji = f'<span class="emoji">{r["emoji"]}</span>' if r["type"] == "emoji" else ""
-            out.inline(
-                "span", f'class="reaction{paid}"', f'{emoji}<span class="count">{r["count"]}</span>'
-            )
-        out.close("div")
+            active = " active" if i == 0 and mid % 7 == 0 else ""  # the exporter reacted too
+            out.open("span", f'class="reaction{active}{paid}"')
+            out.inline("span", 'class="emoji"', "⭐" if paid else r["emoji"])
+            out.inline("span", 'class="count"', str(r["count"]))
+            out.close("span")
+        out.close("span")
     out.close("div")
     out.close("div")
 
@@ -511,11 +516,9 @@ def write_html_export(
             != day
         ):
             separator += 1
-            out.inline(
-                "div",
-                f'class="message service" id="message-{separator}"',
-                f"{day.day} {when:%B %Y}",
-            )
+            out.open("div", f'class="message service" id="message-{separator}"')
+            out.inline("div", 'class="body details"', f"{day.day} {when:%B %Y}")
+            out.close("div")
         elif prev["type"] == "message" and msg["type"] == "message":
             gap = int(msg["date_unixtime"]) - int(prev["date_unixtime"])
             joined = gap <= 900 and "forwarded_from" not in msg and "forwarded_from" not in prev

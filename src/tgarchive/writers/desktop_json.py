@@ -298,6 +298,32 @@ def post_to_json_object(post: Post) -> dict[str, Any]:
 _NOTHING: frozenset[str] = frozenset()
 
 
+#: Keys the source carried in another form: a value read from the second is not "gained".
+_IMPLIED_BY = {
+    "date": "date_unixtime", "date_unixtime": "date",
+    "edited": "edited_unixtime", "edited_unixtime": "edited",
+}  # fmt: skip
+
+
+def _implied(key: str, present: set[str], post: Post) -> bool:
+    """Whether a key the canonical layout has but the source lacked is absent on purpose:
+    its value was read from the source in another form (a date from its twin), or it is
+    structural (a source without ``id`` or ``type`` stays without), or it is an empty text."""
+    if key in ("id", "type"):
+        return True
+    twin = _IMPLIED_BY.get(key)
+    if twin is not None:
+        return twin in present
+    if key in ("text", "text_entities"):
+        return (
+            not post.text
+            and not post.entities
+            and not post.text_empty_parts
+            and ("text" not in present and "text_entities" not in present)
+        )
+    return False
+
+
 def _layout(post: Post) -> tuple[Sequence[str], frozenset[str]]:
     """The keys to write: the source's layout, plus keys for values the model gained since
     (returned as the second item: they are written only if they have a value)."""
@@ -306,7 +332,7 @@ def _layout(post: Post) -> tuple[Sequence[str], frozenset[str]]:
     if source is None:
         return canonical, _NOTHING
     present = set(source)
-    missing = [k for k in canonical if k not in present]
+    missing = [k for k in canonical if k not in present and not _implied(k, present, post)]
     if not missing or (missing == ["text_entities"] and "text" in present):
         return source, _NOTHING
     keys = list(source)
@@ -375,7 +401,9 @@ def _write_chat(chat: Chat, write: Callable[[str], Any], indent: int) -> None:
             write(_dump_value(_chat_value(chat, key), indent + 1))
             continue
         if not chat.posts:
-            write("[]")
+            # A "messages" that was not an array stays what it was.
+            write(_dump_value(chat.extra["messages"], indent + 1) if "messages" in chat.extra
+                  else "[]")  # fmt: skip
             continue
         write("[")
         for i, post in enumerate(chat.posts):

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..._source import Source
-from ...errors import SourceLocation
+from ...errors import SourceLocation, UnknownFormatError
 from ...models import Chat, Post
 from .. import ParseContext
 from . import _scan as js
@@ -27,6 +27,13 @@ from ._fast import fast_message
 from ._reader import MessageReader
 
 __all__ = ["DesktopJsonParser"]
+
+#: Top-level sections of a whole-account export besides ``chats`` and ``left_chats``: a JSON
+#: object holding one of them (as an object or an array) is an account export.
+ACCOUNT_SECTIONS = frozenset(
+    {"personal_information", "profile_pictures", "stories", "contacts", "frequent_contacts",
+     "sessions", "web_sessions", "other_data"}
+)  # fmt: skip
 
 
 class DesktopJsonParser:
@@ -104,6 +111,24 @@ class DesktopJsonParser:
                     post = read(value, key, at)
                 if post is not None:
                     yield post
+            elif kind == js.PROBLEM:
+                reason, mid = value
+                reader.problem(reason, at, mid, key)
+            elif kind == js.MEMBER and key == "messages" and scope in ("root", "chat"):
+                # "messages" that is not an array: the chat is there, its messages are not.
+                where = ctx.location(line=located.line_at(at))
+                ctx.problem(f"'messages' should be an array, got {_kind(value)} (kept verbatim)",
+                            where)  # fmt: skip
+                if scope == "root":
+                    root_keys.append(key)
+                    root_chat = chat = _make_chat(root, tuple(root_keys), False, ctx)
+                else:
+                    chat_keys.append(key)
+                    chat = _make_chat(chat_fields, tuple(chat_keys), in_section == "left_chats",
+                                      ctx)  # fmt: skip
+                chat.extra["messages"] = value
+                chat_id = reader.chat_id = chat.id
+                yield chat
             elif kind == js.MEMBER:
                 if scope == "root":
                     root_keys.append(key)
@@ -145,9 +170,20 @@ class DesktopJsonParser:
                 account[key] = section
                 in_section = None
         if root_chat is None:
+            if not account and not any(type(root.get(k)) in (dict, list) for k in ACCOUNT_SECTIONS):
+                raise UnknownFormatError(
+                    f"{ctx.file or 'the input'} is JSON but not a Telegram Desktop export: it has "
+                    "neither a chat's 'messages' nor an account export's sections ('chats', "
+                    "'personal_information', ...)"
+                )
             account = {**{k: root[k] for k in root}, **account}
             ctx.account = {k: account[k] for k in root_keys if k in account}
         ctx.source_keys = tuple(root_keys)
+
+
+def _kind(value: Any) -> str:
+    names: dict[type, str] = {dict: "an object", str: "a string", bool: "a boolean"}
+    return names.get(type(value), "null" if value is None else type(value).__name__)
 
 
 def _make_chat(

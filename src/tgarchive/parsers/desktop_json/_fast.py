@@ -64,14 +64,20 @@ def fast_message(raw: Any, chat_id: int | None = None) -> Post | None:
     d = _POST_TEMPLATE.copy()
     d["id"] = mid
     d["chat_id"] = chat_id
-    d["date"] = _fromtimestamp(int(unix), _UTC)
+    try:
+        d["date"] = _fromtimestamp(int(unix), _UTC)
+    except (ValueError, OverflowError, OSError):
+        return None  # beyond datetime's range: the general reader reports it
     d["date_local"] = local
     if edited:
         eunix = raw["edited_unixtime"]
         elocal = raw["edited"]
         if type(eunix) is not str or type(elocal) is not str or not eunix.isdigit():
             return None
-        d["edited"] = _fromtimestamp(int(eunix), _UTC)
+        try:
+            d["edited"] = _fromtimestamp(int(eunix), _UTC)
+        except (ValueError, OverflowError, OSError):
+            return None
         d["edited_local"] = elocal
     name = get("from")
     if name is not None:
@@ -117,7 +123,7 @@ def fast_message(raw: Any, chat_id: int | None = None) -> Post | None:
         for r in listed:
             # the common {type: emoji, count, emoji}, built inline; anything else via reaction()
             if type(r) is dict and len(r) == 3 and r.get("type") == "emoji":
-                count = r["count"]
+                count = r.get("count")
                 emoji = r.get("emoji")
                 if type(count) is int and type(emoji) is str:
                     data = REACTION_TEMPLATE.copy()

@@ -11,7 +11,7 @@ A value of the wrong type is reported (``ctx.problem``) and kept verbatim too.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import MAXYEAR, MINYEAR, datetime, timezone
 from typing import Any
 
 from ..._build import EMPTY, builder, exact_builder
@@ -97,10 +97,12 @@ class MessageReader:
             self.problem(f"a message must be a JSON object, got {_kind(raw)}", at, None, index)
             return None
         mid = raw.get("id")
-        if type(mid) is not int:
-            self.problem(f"message 'id' must be an integer, got {mid!r}", at, None, index)
-            return None
         issues: list[str] = []
+        if type(mid) is not int:
+            # Another tool's message without a usable id: read it all the same (the id, if
+            # any, is kept verbatim for the writer) and report it.
+            issues.append(f"message 'id' must be an integer, got {mid!r}")
+            mid = None
         try:
             post = self._read(raw, mid, issues)
         except BadValueError as exc:  # the message as a whole is unusable: keep it verbatim
@@ -109,7 +111,7 @@ class MessageReader:
                 {
                     "id": mid,
                     "chat_id": self.chat_id,
-                    "type": str(raw.get("type", "")),
+                    "type": "message",
                     "extra": dict(raw),
                     "source_keys": tuple(raw),
                 }
@@ -118,13 +120,21 @@ class MessageReader:
             self.problem(reason, at, mid, index)
         return post
 
-    def _read(self, raw: dict[str, Any], mid: int, issues: list[str]) -> Post:
+    def _read(self, raw: dict[str, Any], mid: int | None, issues: list[str]) -> Post:
         get = raw.get
         extra: dict[str, Any] = {}
         values: dict[str, Any] = {"id": mid, "chat_id": self.chat_id, "extra": extra}
+        if mid is None and "id" in raw:
+            extra["id"] = raw["id"]
         mtype = get("type")
         if type(mtype) is not str:
-            raise BadValueError(f"message 'type' must be a string, got {mtype!r}")
+            # Nothing else need be unusual: read it as an ordinary message.
+            if "type" in raw:
+                extra["type"] = mtype
+                issues.append(f"message 'type' must be a string, got {mtype!r}; read as a message")
+            else:
+                issues.append("message 'type' is missing; read as a message")
+            mtype = "message"
         values["type"] = mtype
         dups = getattr(raw, "dups", None)
         if dups:
@@ -152,7 +162,7 @@ class MessageReader:
             known = MESSAGE_KEYS
         # The text is read for every type (services carry "" and []).
         if "text" in raw or "text_entities" in raw:
-            _read_text(raw, values, extra, bad)
+            _read_text(raw, values, extra, bad, issues.append)
         if mtype != "service":
             media_keys = values.pop("_media_keys")
             for key, value in raw.items():
@@ -256,13 +266,17 @@ def _instant(
             local = None
     unix = raw.get(unix_key)
     if unix is not None:
-        if type(unix) is str and unix.isdigit():
-            values[field] = _utc(int(unix))
-        elif type(unix) is int:
-            values[field] = _utc(unix)
-            extra[unix_key] = unix  # the writer would write a string: keep the number
-        else:
+        seconds = int(unix) if type(unix) is str and unix.isdigit() else unix
+        if type(seconds) is not int:
             bad(unix_key, "epoch seconds as a string")
+        else:
+            try:
+                values[field] = _utc(seconds)
+            except (ValueError, OverflowError, OSError):
+                bad(unix_key, f"epoch seconds within years {MINYEAR}-{MAXYEAR}")
+            else:
+                if type(unix) is int:
+                    extra[unix_key] = unix  # the writer would write a string: keep the number
     if field not in values and local:
         try:
             values[field] = _local(local)
@@ -321,29 +335,90 @@ def _read_text(
     values: dict[str, Any],
     extra: dict[str, Any],
     bad: Callable[[str, str], None],
+    report: Callable[[str], None],
 ) -> None:
     text = raw.get("text")
     modern = raw.get("text_entities")
     if type(modern) is list and read_modern_text(modern, text, "text" in raw, values):
-        if values.pop("_text_verbatim", False):
-            extra["text"] = text
-        return
-    parts = raw.get("text_entities")
-    from_entities = "text_entities" in raw
-    if from_entities and type(parts) is not list:
-        bad("text_entities", "an array")  # kept verbatim; the text is read from "text"
-        from_entities = False
-    if not from_entities:
-        parts = None
-        if type(text) is str:
-            parts = [text] if text else []
-        elif type(text) is list:
-            parts = text
-        else:
-            if "text" in raw:
-                bad("text", "a string or an array of parts")
+        if not values.pop("_text_verbatim", False):
             return
-    assert parts is not None
+        if _visible(text) is None and "text" in raw:
+            bad("text", "a string or an array of text parts")
+            return
+        if not _disagree(text, values["text"]):
+            extra["text"] = text  # the same text, written in a shape the writer does not make
+            return
+    elif "text_entities" in raw and type(modern) is not list:
+        bad("text_entities", "an array")  # kept verbatim; the text is read from "text"
+    elif type(modern) is list:
+        _read_parts(raw, modern, True, values, extra, report)
+        if not _disagree(text, values["text"]):
+            return
+    if type(text) is str:
+        parts: list[Any] = [text] if text else []
+    elif type(text) is list:
+        parts = text
+    else:
+        if "text" in raw:
+            bad("text", "a string or an array of parts")
+        return
+    if type(modern) is list:
+        # "text" is what every other reader uses and the writer's primary field: it wins.
+        read_from_entities = values["text"]
+        for key in ("entities", "text_empty_parts"):
+            values.pop(key, None)  # what reading "text_entities" gave is read again
+        extra.pop("text", None)
+        extra.pop("text_entities", None)
+        _read_parts(raw, parts, False, values, extra, report)
+        extra["text_entities"] = modern
+        report(
+            "'text' and 'text_entities' disagree "
+            f"({_preview(values['text'])} != {_preview(read_from_entities)}); "
+            "read 'text', kept 'text_entities' verbatim"
+        )
+        return
+    _read_parts(raw, parts, False, values, extra, report)
+
+
+def _visible(text: Any) -> str | None:
+    """The plain text a ``text`` value shows, or ``None`` when it is not of a text's shape."""
+    if type(text) is str:
+        return text
+    if type(text) is not list:
+        return None
+    pieces = []
+    for part in text:
+        if type(part) is str:
+            pieces.append(part)
+        elif type(part) is dict and type(part.get("text")) is str:
+            pieces.append(part["text"])
+        else:
+            return None
+    return "".join(pieces)
+
+
+def _disagree(text: Any, read: str) -> bool:
+    """Whether a ``text`` value shows another text than the one read from ``text_entities``."""
+    shown = _visible(text)
+    return shown is not None and shown != read
+
+
+def _preview(text: str, size: int = 40) -> str:
+    return repr(text if len(text) <= size else text[:size] + "…")
+
+
+def _read_parts(
+    raw: dict[str, Any],
+    parts: list[Any],
+    from_entities: bool,
+    values: dict[str, Any],
+    extra: dict[str, Any],
+    report: Callable[[str], None],
+) -> None:
+    """Read a list of text parts (from ``text_entities`` or from ``text``) into ``values``;
+    what the writer could not re-create is kept verbatim in ``extra``, and parts that are no
+    text at all are reported."""
+    text = raw.get("text")
     pieces: list[str] = []
     entities: list[Entity] = []
     empties: list[int] = []
@@ -366,11 +441,15 @@ def _read_text(
             obj = part
             if type(kind) is not str or type(ptext) is not str:
                 canonical = False
+                report(
+                    f"text part {i} needs a string 'type' and 'text', got {part!r} (kept verbatim)"
+                )
                 continue
             if kind == "plain" and not from_entities:
                 canonical = False  # "text" lists hold plain parts as bare strings
         else:
             canonical = False
+            report(f"text part {i} should be a string or an object, got {part!r} (kept verbatim)")
             continue
         if kind == "plain":
             if obj is not None and len(obj) != 2:
