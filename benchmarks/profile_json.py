@@ -34,7 +34,10 @@ def _without_entity_objects() -> Callable[..., bool] | None:
     unchanged), to price the entity objects; None if the source no longer has that shape."""
     import inspect
 
-    source = inspect.getsource(_fast.read_modern_text)
+    try:
+        source = inspect.getsource(_fast.read_modern_text)
+    except (OSError, TypeError):  # a compiled module
+        return None
     if _ENTITY_BUILD not in source:
         return None
     skip = """            if len(part) == 2:
