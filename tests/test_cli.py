@@ -167,6 +167,22 @@ def test_cli_text_rewrites_keyword_hints(message, expected):
     assert cli._cli_text(message) == expected
 
 
+def test_folder_of_several_exports(tmp_path, capsys):
+    """A folder of two exports is a usage error naming both, with the command line's advice."""
+    for name in ("ChatExport_A", "ChatExport_B"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "result.json").write_bytes(tgarchive.sample_path().read_bytes())
+    assert main(["info", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tgarchive: 2 Telegram exports are there (")
+    assert "ChatExport_A" in err and "ChatExport_B" in err
+    assert "load_all" not in err and err.count("\n") == 1
+    out = tmp_path / "both.jsonl"
+    exports = [str(tmp_path / "ChatExport_A"), str(tmp_path / "ChatExport_B")]
+    assert main(["merge", *exports, "-o", str(out), "-q"]) == 0
+    assert len(tgarchive.load(out).posts) == 12
+
+
 def test_missing_input_exit_status(capsys):
     """An unreadable input exits with status 2 and a one-line message, no traceback."""
     assert main(["info", "/nonexistent/export"]) == 2

@@ -41,7 +41,14 @@ from ._merge import merge
 from ._search import search
 from ._stats import ArchiveStats, ChatStats, stats
 from .api import ExportStream, detect_format, dump, sample_path, stream
-from .errors import ParseError, ParseIssue, ParseWarning, TgArchiveError, UnknownFormatError
+from .errors import (
+    MultipleExportsError,
+    ParseError,
+    ParseIssue,
+    ParseWarning,
+    TgArchiveError,
+    UnknownFormatError,
+)
 from .models import Archive, Chat, Post
 from .parsers import default_registry
 from .writers import Writer, default_writers
@@ -682,6 +689,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except UsageError as exc:
         sys.stderr.write(f"tgarchive {args.command}: {exc}\n")
+        return EXIT_USAGE
+    except MultipleExportsError as exc:
+        if debug:
+            raise
+        shown = ", ".join(exc.exports[:10]) + (", ..." if len(exc.exports) > 10 else "")
+        sys.stderr.write(
+            f"tgarchive: {len(exc.exports)} Telegram exports are there ({shown}); pass one of "
+            "them (convert and merge take several)\n"
+        )
         return EXIT_USAGE
     except ParseError as exc:
         if debug:
