@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import tgarchive
 import tgarchive.cli as cli
-from tgarchive.cli import build_parser, main, reference_markdown, subcommands
+from tgarchive.cli import build_parser, main, subcommands
 from tgarchive.writers import default_writers
 
 from .conftest import FIXTURES, corpus_dir
@@ -582,17 +582,6 @@ def test_every_subcommand_is_documented():
     for command in ("info", "stats", "convert", "search", "merge", "report", "formats"):
         assert command in text
         assert re.search(rf"^## tgarchive {command}\b", doc, re.M), command
-
-
-def test_cli_reference_is_current():
-    """docs/cli.md holds the reference generated from the parser itself, as it is now."""
-    doc = (DOCS / "cli.md").read_text(encoding="utf-8")
-    start, end = "<!-- reference: start -->\n", "<!-- reference: end -->"
-    current = doc.split(start)[1].split(end)[0]
-    assert current == reference_markdown(), (
-        'regenerate with: python -c "from tgarchive.cli import update_reference; '
-        "update_reference('docs/cli.md')\""
-    )
 
 
 def test_every_reading_command_takes_format_and_strict():

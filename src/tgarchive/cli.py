@@ -60,9 +60,7 @@ __all__ = [
     "EXIT_USAGE",
     "build_parser",
     "main",
-    "reference_markdown",
     "subcommands",
-    "update_reference",
 ]
 
 EXIT_OK = 0
@@ -633,24 +631,6 @@ def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
         if isinstance(action, argparse._SubParsersAction):
             return dict(action.choices)
     return {}
-
-
-def reference_markdown() -> str:
-    """The command reference of ``docs/cli.md``: every command's ``--help``, from the parser."""
-    parser = build_parser(width=96)
-    parts = [f"### `tgarchive`\n\n```text\n{parser.format_help()}```\n"]
-    for name, command in subcommands(parser).items():
-        parts.append(f"### `tgarchive {name}`\n\n```text\n{command.format_help()}```\n")
-    return "\n".join(parts)
-
-
-def update_reference(path: str | os.PathLike[str]) -> None:
-    """Rewrite the reference between the ``<!-- reference: start/end -->`` marks of ``path``."""
-    start, end = "<!-- reference: start -->\n", "<!-- reference: end -->"
-    text = Path(path).read_text(encoding="utf-8")
-    head, rest = text.split(start, 1)
-    tail = rest.split(end, 1)[1]
-    Path(path).write_text(head + start + reference_markdown() + end + tail, encoding="utf-8")
 
 
 def _restore_broken_stdout() -> None:
