@@ -26,10 +26,10 @@ def snapshots() -> tuple[tgarchive.Archive, tgarchive.Archive]:
     old, new = salaf_json(), salaf_json()
     thumbs = tgarchive.Reaction(kind="emoji", emoji="👍", count=50)
     old.chats[0].posts = [p.model_copy(update={"reactions": (thumbs,)}) if p.id == 70 else p
-                          for p in old.chats[0].posts if p.id <= 150]  # fmt: skip
+                          for p in old.chats[0].posts if (p.id or 0) <= 150]  # fmt: skip
     posts = []
     for p in new.chats[0].posts:
-        if p.id < 40:
+        if (p.id or 0) < 40:
             continue
         if p.id == 60:
             when = (p.edited or p.date) + timedelta(days=30)  # type: ignore[operator]
@@ -60,8 +60,8 @@ def test_snapshots_keep_every_post_and_record_each_conflict():
     equal edit times goes to the archive listed later; both are recorded as issues."""
     old, new = snapshots()
     merged = tgarchive.merge(old, new)
-    ids = [p.id for p in merged.posts]
-    assert ids == sorted({p.id for p in old.posts} | {p.id for p in new.posts})
+    ids = [p.id or 0 for p in merged.posts]
+    assert ids == sorted({p.id or 0 for p in old.posts} | {p.id or 0 for p in new.posts})
     assert len(ids) == len(set(ids)) == 213
     by_id = {p.id: p for p in merged.posts}
     assert by_id[60].text.endswith(" (corrected)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import warnings
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def real_posts() -> list[tgarchive.Post]:
     return [*korean_posts(), *chinese, *arabic]
 
 
-def reference(posts: list[tgarchive.Post], query: str) -> list[tuple[int | None, int]]:
+def reference(posts: Sequence[tgarchive.Post], query: str) -> list[tuple[int | None, int | None]]:
     """The plain scan: a regular expression, ASCII letters compared without case, sorted by
     time (then reverse position), newest first, undated last."""
     pattern = re.compile(re.escape(query), re.IGNORECASE | re.ASCII)
@@ -61,7 +62,7 @@ def reference(posts: list[tgarchive.Post], query: str) -> list[tuple[int | None,
     return [(p.chat_id, p.id) for _, p in sorted(hits, key=key, reverse=True)]
 
 
-def keys(posts: list[tgarchive.Post]) -> list[tuple[int | None, int]]:
+def keys(posts: Sequence[tgarchive.Post]) -> list[tuple[int | None, int | None]]:
     return [(p.chat_id, p.id) for p in posts]
 
 
@@ -72,7 +73,7 @@ def indexed(tmp_path_factory):
     for p in real_posts():
         posts.append(p if p.chat_id is not None else p.model_copy(update={"chat_id": 0}))
     # The real exports' post ids repeat across chats: give each source its own chat id.
-    seen: set[tuple[int | None, int]] = set()
+    seen: set[tuple[int | None, int | None]] = set()
     unique = []
     for p in posts:
         chat_id = p.chat_id

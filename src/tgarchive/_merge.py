@@ -103,7 +103,8 @@ def merge(*archives: Archive) -> Archive:
       (a Desktop JSON export over its HTML twin, whatever the order), no issue.
 
     The inputs' own issues are kept too. No post is dropped: every post of every input is in
-    the result, once; posts of a chat come in id order.
+    the result, once; posts of a chat come in id order (posts without an id, which cannot be
+    matched, come last, all of them).
 
     >>> import tgarchive
     >>> old = tgarchive.load(tgarchive.sample_path())
@@ -125,6 +126,7 @@ def merge(*archives: Archive) -> Archive:
     known: list[tuple[Chat, int]] = []
     # per merged chat: post id -> (post, number of the archive it came from)
     posts: list[dict[int, tuple[Post, int]]] = []
+    unmatched: list[list[Post]] = []  # per merged chat: posts without an id
     issues: list[ParseIssue] = []
     for number, archive in enumerate(archives, start=1):
         issues.extend(archive.issues)
@@ -135,10 +137,14 @@ def merge(*archives: Archive) -> Archive:
                 chats.append(chat.model_copy(update={"posts": []}, deep=True))
                 known.append((chats[index], index))
                 posts.append({})
+                unmatched.append([])
             else:
                 _fill_chat(chats[index], chat)
             table = posts[index]
             for post in chat.posts:
+                if post.id is None:  # nothing to match it by: kept as it is
+                    unmatched[index].append(post)
+                    continue
                 held = table.get(post.id)
                 if held is None:
                     table[post.id] = (post, number)
@@ -162,8 +168,8 @@ def merge(*archives: Archive) -> Archive:
                         )
                     )
                 table[post.id] = (winner, won_from)
-    for chat, table in zip(chats, posts, strict=True):
-        chat.posts = [table[key][0] for key in sorted(table)]
+    for chat, table, extra in zip(chats, posts, unmatched, strict=True):
+        chat.posts = [table[key][0] for key in sorted(table)] + extra
     formats = {a.format for a in archives}
     roots = {a.root for a in archives}
     account = next((a.account for a in reversed(archives) if a.account is not None), None)

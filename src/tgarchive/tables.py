@@ -11,7 +11,7 @@ column             kind    value
 =================  ======  ============================================================
 chat_id            int     :attr:`Post.chat_id`, else the enclosing :attr:`Chat.id`
 chat_name          name    the enclosing chat's :attr:`Chat.name`
-post_id            int     :attr:`Post.id` (never null)
+post_id            int     :attr:`Post.id` (null only for a message without a usable id)
 date               time    :attr:`Post.date` in UTC
 author             name    :attr:`Post.author`
 author_id          name    :attr:`Post.author_id` (``user123``, ``channel123``)
@@ -36,7 +36,7 @@ media_kind         name    ``post.media.kind`` (photo, video, poll...)
 Kinds: ``int`` is a 64-bit integer, ``name`` a short string repeated across rows (dictionary
 encoded in Arrow, ``category`` in pandas, ``Categorical`` in polars), ``text`` a string,
 ``time`` a UTC instant, ``map`` a string → integer mapping, ``list`` a list of strings. Every
-column but the three marked "never null" may be null. A time the export gives only as the
+column but those marked "never null" may be null. A time the export gives only as the
 exporting computer's local clock (older exports write no zone) is taken as UTC, unchanged.
 
 The long tables, one row per item, in post order:
@@ -127,7 +127,7 @@ COLUMNS: dict[TableName, tuple[Column, ...]] = {
     "posts": _cols(
         ("chat_id", "int", True, "Post.chat_id, else the enclosing chat's id"),
         ("chat_name", "name", True, "the enclosing chat's name"),
-        ("post_id", "int", False, "Post.id"),
+        ("post_id", "int", True, "Post.id (null only for a message without a usable id)"),
         ("date", "time", True, "Post.date in UTC"),
         ("author", "name", True, "Post.author"),
         ("author_id", "name", True, "Post.author_id (user123, channel123)"),
@@ -150,14 +150,14 @@ COLUMNS: dict[TableName, tuple[Column, ...]] = {
     ),
     "reactions": _cols(
         ("chat_id", "int", True, "as in posts"),
-        ("post_id", "int", False, "as in posts"),
+        ("post_id", "int", True, "as in posts"),
         ("kind", "name", False, "Reaction.kind: emoji, custom_emoji, paid, unknown"),
         ("reaction", "name", False, "Reaction.label: the emoji, custom:<id>, paid"),
         ("count", "int", False, "Reaction.count"),
     ),
     "links": _cols(
         ("chat_id", "int", True, "as in posts"),
-        ("post_id", "int", False, "as in posts"),
+        ("post_id", "int", True, "as in posts"),
         ("kind", "name", False, "Link.kind: link, text_link"),
         ("url", "text", False, "Link.url"),
         ("text", "text", False, "Link.text"),
@@ -165,7 +165,7 @@ COLUMNS: dict[TableName, tuple[Column, ...]] = {
     ),
     "entities": _cols(
         ("chat_id", "int", True, "as in posts"),
-        ("post_id", "int", False, "as in posts"),
+        ("post_id", "int", True, "as in posts"),
         ("kind", "name", False, "Entity.kind"),
         ("offset", "int", False, "Entity.offset (code points)"),
         ("length", "int", False, "Entity.length (code points)"),

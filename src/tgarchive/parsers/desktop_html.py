@@ -546,7 +546,7 @@ def _reactions(container: Any, unread: _Unread, mid: int) -> tuple[Reaction, ...
                 count = _count(_text_of(inner))
             elif inner_cls == "emoji":
                 emoji = _strip(_text_of(inner)) or None
-                for part in inner.iter():
+                for part in inner.iter() if len(inner) else ():
                     # A custom emoji: <tg-emoji emoji-id>, or its downloaded image or link.
                     if part.tag == "tg-emoji":
                         custom = part.get("emoji-id") or custom
@@ -578,6 +578,7 @@ def _reactions(container: Any, unread: _Unread, mid: int) -> tuple[Reaction, ...
                     "document_id": custom,
                     "recent": tuple(recent) if recent else None,
                     "extra": {"active": True} if "active" in classes else EMPTY,
+                    "count_rounded": None,
                 }
             )
         )
@@ -1046,6 +1047,10 @@ class DesktopHtmlParser:
     def _check_path(path: str, el: Any, ctx: ParseContext, file: str, mid: int) -> None:
         """A media path that would leave the export is kept as written (the post is the
         export's) but reported; :meth:`tgarchive.Archive.resolve` refuses to follow it."""
+        if not path or (
+            ".." not in path and "\x00" not in path and path[0] not in "/\\" and path[1:2] != ":"
+        ):
+            return  # the common case, without building a path object
         try:
             _check_relative(path)
         except UnsafePathError as exc:
