@@ -560,18 +560,44 @@ def test_formats_lists_parsers_and_writers_with_their_origin(capsys):
     rows = json.loads(capsys.readouterr().out)
     own = f"tgarchive-kit {tgarchive.__version__}"
     by_key = {(row["direction"], row["name"]): row for row in rows}
-    assert (
-        by_key[("read", "desktop-json")]["class"]
-        == "tgarchive.parsers.desktop_json.DesktopJsonParser"
+    assert {name for direction, name in by_key if direction == "read"} == set(
+        tgarchive.available_formats()
     )
-    assert (
-        by_key[("read", "desktop-html")]["class"]
-        == "tgarchive.parsers.desktop_html.DesktopHtmlParser"
+    assert {name for direction, name in by_key if direction == "write"} == set(
+        default_writers().names()
     )
+    assert by_key[("read", "desktop-json")] == {
+        "direction": "read", "name": "desktop-json", "origin": own,
+        "class": "tgarchive.parsers.desktop_json.DesktopJsonParser",
+    }  # fmt: skip
+    assert by_key[("read", "desktop-html")]["origin"] == own
     assert by_key[("write", "desktop-json")]["origin"] == own
     assert main(["formats"]) == 0
     lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("read   desktop-json") and own in line for line in lines)
     assert any(line.startswith("write  desktop-json") and own in line for line in lines)
+
+
+def test_formats_shows_plugins_registered_at_run_time(monkeypatch, capsys):
+    """A parser registered at run time (no entry point, no distribution) says so."""
+    from tgarchive.parsers import Registry, default_registry
+
+    class NotesParser:
+        name = "notes"
+
+        def detect(self, head, filename):
+            return 0.0
+
+        def parse(self, source, ctx):
+            return iter(())
+
+    registry = Registry(list(default_registry()))
+    registry.register(NotesParser())
+    monkeypatch.setattr(cli, "default_registry", lambda: registry)
+    assert main(["formats"]) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if " notes " in line)
+    assert "(registered at run time)" in line
+    assert line.endswith("NotesParser")
 
 
 def test_every_subcommand_is_documented():

@@ -32,12 +32,13 @@ import threading
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, TextIO
 
 from . import __version__
 from ._merge import merge
+from ._plugins import PluginOrigin
 from ._search import search
 from ._stats import ArchiveStats, ChatStats, stats
 from .api import ExportStream, detect_format, dump, sample_path, stream
@@ -449,27 +450,22 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
 # -- formats ------------------------------------------------------------------------------
 
 
-def _origin_text(origin: Any) -> str:
-    if origin is None:
-        return "-"
-    dist = getattr(origin, "distribution", None)
-    if dist is None:
+def _origin_text(origin: PluginOrigin) -> str:
+    if origin.distribution is None:
         return "(registered at run time)"
-    return f"{dist} {getattr(origin, 'version', None) or ''}".rstrip()
+    return f"{origin.distribution} {origin.version or ''}".rstrip()
 
 
 def _formats(args: argparse.Namespace, out: TextIO) -> int:
     parsers = default_registry()
     writers = default_writers()
     rows: list[tuple[str, str, str, str]] = []
-    origin_of: Callable[[str], Any] | None = getattr(parsers, "origin", None)
     for parser in parsers:
-        origin = origin_of(parser.name) if origin_of is not None else None
-        rows.append(("read", parser.name, _origin_text(origin), _class_name(parser)))
+        origin = _origin_text(parsers.origin(parser.name))
+        rows.append(("read", parser.name, origin, _class_name(parser)))
     for writer in writers:
-        rows.append(
-            ("write", writer.name, _origin_text(writers.origin(writer.name)), _class_name(writer))
-        )
+        origin = _origin_text(writers.origin(writer.name))
+        rows.append(("write", writer.name, origin, _class_name(writer)))
     if args.json:
         keys = ("direction", "name", "origin", "class")
         json.dump([dict(zip(keys, row, strict=True)) for row in rows], out, indent=2)
