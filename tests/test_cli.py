@@ -328,6 +328,22 @@ def test_convert_output_format_errors(tmp_path, capsys):
     assert not (tmp_path / "x.out").exists()
 
 
+def test_missing_extra_is_one_line_with_the_install_command(tmp_path):
+    """--to parquet without pyarrow says what to install, in one line, with status 2."""
+    out = tmp_path / "posts.parquet"
+    code = (
+        "import sys; sys.modules['pyarrow'] = None\n"
+        "import tgarchive.cli as c\n"
+        f"raise SystemExit(c.main(['convert', {str(tgarchive.sample_path())!r}, '-o', {str(out)!r}]))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV,
+                          timeout=300, check=False)  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("tgarchive: ") and "pip install" in proc.stderr
+    assert proc.stderr.count("\n") == 1
+    assert not out.exists()
+
+
 def test_convert_requires_output(capsys):
     """convert without -o is a usage error."""
     assert main(["convert", str(tgarchive.sample_path())]) == 2

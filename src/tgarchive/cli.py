@@ -69,7 +69,8 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 """``--strict`` met a problem in the input (or a command found issues under ``--strict``)."""
 EXIT_USAGE = 2
-"""A usage error, or an input that cannot be read at all."""
+"""A usage error, an input that cannot be read at all, or an output format whose optional
+dependency is not installed (the message says what to install)."""
 EXIT_INTERNAL = 3
 """A bug in tgarchive or a plugin (``--debug`` shows the traceback)."""
 
@@ -680,7 +681,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         sys.stderr.write(f"tgarchive: {_cli_text(str(exc))}\n")
         return EXIT_PROBLEMS if args.strict else EXIT_USAGE
-    except (TgArchiveError, OSError) as exc:
+    except (TgArchiveError, OSError, ImportError) as exc:  # ImportError: an extra is missing
         if debug:
             raise
         sys.stderr.write(f"tgarchive: {_cli_text(str(exc))}\n")
