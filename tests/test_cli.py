@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import tgarchive
 import tgarchive.cli as cli
-from tgarchive.cli import build_parser, main, reference_markdown, subcommands
+from tgarchive.cli import build_parser, main, subcommands
 from tgarchive.writers import default_writers
 
 from .conftest import FIXTURES, corpus_dir
@@ -167,6 +167,22 @@ def test_cli_text_rewrites_keyword_hints(message, expected):
     assert cli._cli_text(message) == expected
 
 
+def test_folder_of_several_exports(tmp_path, capsys):
+    """A folder of two exports is a usage error naming both, with the command line's advice."""
+    for name in ("ChatExport_A", "ChatExport_B"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "result.json").write_bytes(tgarchive.sample_path().read_bytes())
+    assert main(["info", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tgarchive: 2 Telegram exports are there (")
+    assert "ChatExport_A" in err and "ChatExport_B" in err
+    assert "load_all" not in err and err.count("\n") == 1
+    out = tmp_path / "both.jsonl"
+    exports = [str(tmp_path / "ChatExport_A"), str(tmp_path / "ChatExport_B")]
+    assert main(["merge", *exports, "-o", str(out), "-q"]) == 0
+    assert len(tgarchive.load(out).posts) == 12
+
+
 def test_missing_input_exit_status(capsys):
     """An unreadable input exits with status 2 and a one-line message, no traceback."""
     assert main(["info", "/nonexistent/export"]) == 2
@@ -310,6 +326,22 @@ def test_convert_output_format_errors(tmp_path, capsys):
     names = ", ".join(default_writers().names())
     assert f"cannot write format 'xml' (--to takes one of: {names})" in capsys.readouterr().err
     assert not (tmp_path / "x.out").exists()
+
+
+def test_missing_extra_is_one_line_with_the_install_command(tmp_path):
+    """--to parquet without pyarrow says what to install, in one line, with status 2."""
+    out = tmp_path / "posts.parquet"
+    code = (
+        "import sys; sys.modules['pyarrow'] = None\n"
+        "import tgarchive.cli as c\n"
+        f"raise SystemExit(c.main(['convert', {str(tgarchive.sample_path())!r}, '-o', {str(out)!r}]))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV,
+                          timeout=300, check=False)  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("tgarchive: ") and "pip install" in proc.stderr
+    assert proc.stderr.count("\n") == 1
+    assert not out.exists()
 
 
 def test_convert_requires_output(capsys):
@@ -544,18 +576,44 @@ def test_formats_lists_parsers_and_writers_with_their_origin(capsys):
     rows = json.loads(capsys.readouterr().out)
     own = f"tgarchive-kit {tgarchive.__version__}"
     by_key = {(row["direction"], row["name"]): row for row in rows}
-    assert (
-        by_key[("read", "desktop-json")]["class"]
-        == "tgarchive.parsers.desktop_json.DesktopJsonParser"
+    assert {name for direction, name in by_key if direction == "read"} == set(
+        tgarchive.available_formats()
     )
-    assert (
-        by_key[("read", "desktop-html")]["class"]
-        == "tgarchive.parsers.desktop_html.DesktopHtmlParser"
+    assert {name for direction, name in by_key if direction == "write"} == set(
+        default_writers().names()
     )
+    assert by_key[("read", "desktop-json")] == {
+        "direction": "read", "name": "desktop-json", "origin": own,
+        "class": "tgarchive.parsers.desktop_json.DesktopJsonParser",
+    }  # fmt: skip
+    assert by_key[("read", "desktop-html")]["origin"] == own
     assert by_key[("write", "desktop-json")]["origin"] == own
     assert main(["formats"]) == 0
     lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("read   desktop-json") and own in line for line in lines)
     assert any(line.startswith("write  desktop-json") and own in line for line in lines)
+
+
+def test_formats_shows_plugins_registered_at_run_time(monkeypatch, capsys):
+    """A parser registered at run time (no entry point, no distribution) says so."""
+    from tgarchive.parsers import Registry, default_registry
+
+    class NotesParser:
+        name = "notes"
+
+        def detect(self, head, filename):
+            return 0.0
+
+        def parse(self, source, ctx):
+            return iter(())
+
+    registry = Registry(list(default_registry()))
+    registry.register(NotesParser())
+    monkeypatch.setattr(cli, "default_registry", lambda: registry)
+    assert main(["formats"]) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if " notes " in line)
+    assert "(registered at run time)" in line
+    assert line.endswith("NotesParser")
 
 
 def test_every_subcommand_is_documented():
@@ -566,17 +624,6 @@ def test_every_subcommand_is_documented():
     for command in ("info", "stats", "convert", "search", "merge", "report", "formats"):
         assert command in text
         assert re.search(rf"^## tgarchive {command}\b", doc, re.M), command
-
-
-def test_cli_reference_is_current():
-    """docs/cli.md holds the reference generated from the parser itself, as it is now."""
-    doc = (DOCS / "cli.md").read_text(encoding="utf-8")
-    start, end = "<!-- reference: start -->\n", "<!-- reference: end -->"
-    current = doc.split(start)[1].split(end)[0]
-    assert current == reference_markdown(), (
-        'regenerate with: python -c "from tgarchive.cli import update_reference; '
-        "update_reference('docs/cli.md')\""
-    )
 
 
 def test_every_reading_command_takes_format_and_strict():

@@ -130,6 +130,24 @@ def test_corpus_html_export_report(browser, tmp_path):
     assert stats.total.posts > 1900
 
 
+def test_corpus_web_preview_report(browser, tmp_path):
+    """A saved t.me page: views appear as a card, reactions and months are drawn in full."""
+    source = corpus_dir("web-preview") / "durov.html"
+    page = tmp_path / "report.html"
+    stats = write_report(source, page)
+    dom, console = render(browser, page, tmp_path)
+    assert_drawn(dom, console, stats)
+    cards = {c.findtext("span"): c.findtext("b") for c in dom.xpath("//div[@class='card']")}
+    assert cards["posts"] == "20"
+    assert cards["views"] == f"{stats.total.views:,}" and stats.total.views > 10**6
+    assert [key for key, _n in chart_data(stats)["months"]] == [
+        "2026-05",
+        "2026-06",
+        "2026-07",
+        "2026-08",
+    ]
+
+
 def test_hostile_text_stays_text(browser, tmp_path):
     """Names that look like markup cannot end the data script or inject elements."""
     evil = '</script><script>window.tgarchiveErrors.push("injected")</script><b>x</b>'

@@ -133,3 +133,17 @@ def test_archive_reads_the_rest():
         archive = export.archive()
     assert isinstance(export, ExportStream)
     assert archive == tgarchive.load(SAMPLE)
+
+
+def test_one_summary_warning_when_the_stream_ends(tmp_path):
+    """Lenient problems give one ParseWarning, at the end of the stream, from the caller's line."""
+    bad = tmp_path / "result.json"
+    data = SAMPLE.read_bytes().replace(b'"id": 5,', b'"id": null,', 1)
+    bad.write_bytes(data.replace(b'"id": 7,', b'"id": "x",', 1))
+    with pytest.warns(tgarchive.ParseWarning) as caught, stream(bad) as export:
+        items = list(export)
+    assert len(caught) == 1
+    assert caught[0].filename == __file__
+    assert "2" in str(caught[0].message)
+    assert len(export.issues) == 2
+    assert len(items) == 13  # the chat and every post, the two odd ones included

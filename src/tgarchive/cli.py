@@ -32,16 +32,24 @@ import threading
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, TextIO
 
 from . import __version__
 from ._merge import merge
+from ._plugins import PluginOrigin
 from ._search import search
 from ._stats import ArchiveStats, ChatStats, stats
 from .api import ExportStream, detect_format, dump, sample_path, stream
-from .errors import ParseError, ParseIssue, ParseWarning, TgArchiveError, UnknownFormatError
+from .errors import (
+    MultipleExportsError,
+    ParseError,
+    ParseIssue,
+    ParseWarning,
+    TgArchiveError,
+    UnknownFormatError,
+)
 from .models import Archive, Chat, Post
 from .parsers import default_registry
 from .writers import Writer, default_writers
@@ -53,9 +61,7 @@ __all__ = [
     "EXIT_USAGE",
     "build_parser",
     "main",
-    "reference_markdown",
     "subcommands",
-    "update_reference",
 ]
 
 EXIT_OK = 0
@@ -63,7 +69,8 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 """``--strict`` met a problem in the input (or a command found issues under ``--strict``)."""
 EXIT_USAGE = 2
-"""A usage error, or an input that cannot be read at all."""
+"""A usage error, an input that cannot be read at all, or an output format whose optional
+dependency is not installed (the message says what to install)."""
 EXIT_INTERNAL = 3
 """A bug in tgarchive or a plugin (``--debug`` shows the traceback)."""
 
@@ -98,7 +105,7 @@ class _Progress:
 
     Silent when disabled, when standard error is not a terminal, or when rich is missing; it
     appears only once the command has run for :data:`PROGRESS_DELAY` seconds. A thread reads
-    the export's counters ten times a second, so the reading itself is not slowed down.
+    the export's counters four times a second, so the reading loop itself does no extra work.
     """
 
     def __init__(self, enabled: bool) -> None:
@@ -127,6 +134,7 @@ class _Progress:
             TimeElapsedColumn(),
             console=Console(file=sys.stderr),
             transient=True,
+            refresh_per_second=4,  # enough for a person; fewer wake-ups competing with the reading
         )
 
     def __enter__(self) -> _Progress:
@@ -148,7 +156,7 @@ class _Progress:
         stop = threading.Event()
 
         def poll() -> None:
-            while not stop.wait(0.1):
+            while not stop.wait(0.25):
                 self._update(task, export)
 
         thread = threading.Thread(target=poll, name="tgarchive-progress", daemon=True)
@@ -444,27 +452,22 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
 # -- formats ------------------------------------------------------------------------------
 
 
-def _origin_text(origin: Any) -> str:
-    if origin is None:
-        return "-"
-    dist = getattr(origin, "distribution", None)
-    if dist is None:
+def _origin_text(origin: PluginOrigin) -> str:
+    if origin.distribution is None:
         return "(registered at run time)"
-    return f"{dist} {getattr(origin, 'version', None) or ''}".rstrip()
+    return f"{origin.distribution} {origin.version or ''}".rstrip()
 
 
 def _formats(args: argparse.Namespace, out: TextIO) -> int:
     parsers = default_registry()
     writers = default_writers()
     rows: list[tuple[str, str, str, str]] = []
-    origin_of: Callable[[str], Any] | None = getattr(parsers, "origin", None)
     for parser in parsers:
-        origin = origin_of(parser.name) if origin_of is not None else None
-        rows.append(("read", parser.name, _origin_text(origin), _class_name(parser)))
+        origin = _origin_text(parsers.origin(parser.name))
+        rows.append(("read", parser.name, origin, _class_name(parser)))
     for writer in writers:
-        rows.append(
-            ("write", writer.name, _origin_text(writers.origin(writer.name)), _class_name(writer))
-        )
+        origin = _origin_text(writers.origin(writer.name))
+        rows.append(("write", writer.name, origin, _class_name(writer)))
     if args.json:
         keys = ("direction", "name", "origin", "class")
         json.dump([dict(zip(keys, row, strict=True)) for row in rows], out, indent=2)
@@ -628,24 +631,6 @@ def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
     return {}
 
 
-def reference_markdown() -> str:
-    """The command reference of ``docs/cli.md``: every command's ``--help``, from the parser."""
-    parser = build_parser(width=96)
-    parts = [f"### `tgarchive`\n\n```text\n{parser.format_help()}```\n"]
-    for name, command in subcommands(parser).items():
-        parts.append(f"### `tgarchive {name}`\n\n```text\n{command.format_help()}```\n")
-    return "\n".join(parts)
-
-
-def update_reference(path: str | os.PathLike[str]) -> None:
-    """Rewrite the reference between the ``<!-- reference: start/end -->`` marks of ``path``."""
-    start, end = "<!-- reference: start -->\n", "<!-- reference: end -->"
-    text = Path(path).read_text(encoding="utf-8")
-    head, rest = text.split(start, 1)
-    tail = rest.split(end, 1)[1]
-    Path(path).write_text(head + start + reference_markdown() + end + tail, encoding="utf-8")
-
-
 def _restore_broken_stdout() -> None:
     # Python flushes stdout at exit; onto a closed pipe that would print an error.
     with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -683,12 +668,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         sys.stderr.write(f"tgarchive {args.command}: {exc}\n")
         return EXIT_USAGE
+    except MultipleExportsError as exc:
+        if debug:
+            raise
+        shown = ", ".join(exc.exports[:10]) + (", ..." if len(exc.exports) > 10 else "")
+        sys.stderr.write(
+            f"tgarchive: {len(exc.exports)} Telegram exports are there ({shown}); pass one of "
+            "them (convert and merge take several)\n"
+        )
+        return EXIT_USAGE
     except ParseError as exc:
         if debug:
             raise
         sys.stderr.write(f"tgarchive: {_cli_text(str(exc))}\n")
         return EXIT_PROBLEMS if args.strict else EXIT_USAGE
-    except (TgArchiveError, OSError) as exc:
+    except (TgArchiveError, OSError, ImportError) as exc:  # ImportError: an extra is missing
         if debug:
             raise
         sys.stderr.write(f"tgarchive: {_cli_text(str(exc))}\n")
