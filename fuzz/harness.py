@@ -185,7 +185,9 @@ def _json_pieces(doc: bytes) -> Iterator[bytes]:
         data = json.loads(doc.replace(b"\\x", b"\\u00"))
     except ValueError:
         return
-    chats = data.get("chats", {}).get("list", []) if isinstance(data, dict) else []
+    section = data.get("chats") if isinstance(data, dict) else None
+    chats = section.get("list") if isinstance(section, dict) else None
+    chats = chats if isinstance(chats, list) else []
     for chat in [data, *chats]:
         if not isinstance(chat, dict) or not isinstance(chat.get("messages"), list):
             continue

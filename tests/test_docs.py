@@ -21,7 +21,11 @@ import tgarchive
 
 MODULES = ["tgarchive", "tgarchive.api", "tgarchive.models", "tgarchive.errors", "tgarchive.text",
            "tgarchive.parsers", "tgarchive.parsers.desktop_json", "tgarchive.writers",
-           "tgarchive.writers.desktop_json"]  # fmt: skip
+           "tgarchive.writers.desktop_json", "tgarchive.parsers.web_preview",
+           "tgarchive.testing", "tgarchive.tables", "tgarchive._search",
+           "tgarchive._merge", "tgarchive.writers.sqlite", "tgarchive.writers.parquet",
+           "tgarchive.parsers.jsonl", "tgarchive.parsers.sqlite", "tgarchive._stats",
+           "tgarchive.report", "tgarchive.cli"]  # fmt: skip
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -280,12 +284,14 @@ def test_cli_reference_renders_a_small_parser_exactly():
     run.add_argument("path", nargs="?", help="what to run")
     run.add_argument("--mode", choices=["a", "b"], default="a", help="how")
     run.add_argument("-o", "--output", required=True, help="where to")
+    run.add_argument("--top", type=int, default=10, help="rows per list (10)")
     page = _hook("cli_reference").render(parser)
     assert "## `demo`\n\nA demo." in page
     assert "### `demo run`\n\nrun it" in page
     assert "| `path` | what to run (optional) |" in page
     assert "| `--mode MODE` | how (one of `a`, `b`; default `a`) |" in page
     assert "| `-o OUTPUT, --output OUTPUT` | where to (required) |" in page
+    assert "| `--top TOP` | rows per list (10) |" in page  # the default is not said twice
     assert "[`run`](#demo-run)" in page
 
 

@@ -107,4 +107,4 @@ def test_unknown_format_name():
     with pytest.raises(tgarchive.UnknownFormatError, match="desktop-json"):
         tgarchive.load(GOOD, format="whatsapp")
     with pytest.raises(tgarchive.UnknownFormatError, match="can write"):
-        tgarchive.dumps(tgarchive.load(GOOD), format="csv")
+        tgarchive.dumps(tgarchive.load(GOOD), format="xml")

@@ -60,7 +60,9 @@ def _describe(action: argparse.Action, prog: str) -> str:
         and action.nargs != 0
         and default not in (None, argparse.SUPPRESS)
         and not isinstance(default, bool)
-    ):
+        and "default" not in help_text.lower()
+        and f"({default})" not in help_text
+    ):  # a default the help text does not already state
         notes.append(f"default `{default}`")
     if action.nargs in ("*", "+"):
         notes.append("repeatable" if action.nargs == "*" else "one or more")

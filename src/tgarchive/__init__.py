@@ -15,7 +15,21 @@ from importlib.metadata import PackageNotFoundError, version
 
 from _tgarchive_kit import warn_on_clash as _warn_on_clash
 
-from .api import detect_format, dump, dumps, iter_posts, load, load_all, sample_path
+from ._merge import merge
+from ._search import search
+from ._stats import ArchiveStats, ChatStats, stats
+from .api import (
+    ExportStream,
+    convert,
+    detect_format,
+    dump,
+    dumps,
+    iter_posts,
+    load,
+    load_all,
+    sample_path,
+    stream,
+)
 from .errors import (
     LimitError,
     MultipleExportsError,
@@ -70,11 +84,14 @@ _warn_on_clash(TgArchiveWarning)  # knadh's tg-archive installs a package 'tgarc
 __all__ = [
     "Archive",
     "ArchivePosts",
+    "ArchiveStats",
     "Button",
     "Chat",
+    "ChatStats",
     "Contact",
     "Entity",
     "EntityKind",
+    "ExportStream",
     "Forward",
     "Game",
     "Invoice",
@@ -106,11 +123,16 @@ __all__ = [
     "Venue",
     "__version__",
     "available_formats",
+    "convert",
     "detect_format",
     "dump",
     "dumps",
     "iter_posts",
     "load",
     "load_all",
+    "merge",
     "sample_path",
+    "search",
+    "stats",
+    "stream",
 ]

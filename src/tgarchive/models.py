@@ -34,6 +34,9 @@ from ._build import EMPTY, ParsedModel, empty
 from .errors import ParseIssue
 
 if TYPE_CHECKING:
+    import pandas
+    import polars
+
     from .text import LangGuess
 
 __all__ = [
@@ -283,6 +286,14 @@ class Reaction(TgModel):
     recent: tuple[RecentReaction, ...] | None = None
     """Recent reactors, when the export lists them."""
     extra: dict[str, Any] = Field(default_factory=empty)
+    count_rounded: str | None = None
+    """The count exactly as the page showed it when it was rounded (``"2.49K"``, with
+    :attr:`count` 2490); ``None`` when :attr:`count` is exact (every export's counts are).
+
+    >>> from tgarchive import Reaction
+    >>> Reaction(kind="paid", count=2490, count_rounded="2.49K").count_rounded is not None
+    True
+    """
 
     @property
     def label(self) -> str:
@@ -525,6 +536,10 @@ class Post(TgModel):
     reproduce exactly, verbatim. The writer prefers these."""
     source_keys: tuple[str, ...] | None = Field(default=None, repr=False)
     """Keys of the source Desktop JSON object, in order (``None`` for other sources)."""
+    views_rounded: str | None = None
+    """The view count exactly as the page showed it when it was rounded (``"3.12K"``, with
+    :attr:`views` 3120); ``None`` when :attr:`views` is exact or absent. Web previews round
+    every count of 10,000 and more, and many of 1,000 and more."""
 
     @model_validator(mode="after")
     def _entities_cover_their_text(self) -> Post:
@@ -644,6 +659,36 @@ class Chat(BaseModel):
     """Chat fields the model does not know, verbatim."""
     source_keys: tuple[str, ...] | None = Field(default=None, repr=False)
     """Keys of the source chat object, in order."""
+    username: str | None = None
+    """The public username without ``@`` (``durov``), as the page writes it; web previews
+    only (exports do not carry it)."""
+    description: str | None = None
+    """The channel's description (its "about" text), newlines kept; web previews only."""
+    verified: bool | None = None
+    """``True`` when the page shows the verified badge, ``False`` when it shows none;
+    ``None`` when the source cannot tell (exports)."""
+    avatar_url: str | None = None
+    """The URL (or ``data:`` URI) of the channel photo the page shows."""
+    subscribers: int | None = None
+    """Subscribers of a channel, as the page shows them (``"2.4K"`` → 2400; see
+    :attr:`counts_rounded`); ``None`` when not shown (groups have :attr:`members`)."""
+    members: int | None = None
+    """Members of a group, as the page shows them."""
+    online: int | None = None
+    """Members online when the page was saved (group profile pages only)."""
+    counters: dict[str, int] = Field(default_factory=dict)
+    """The other header counters by the page's own name, in page order:
+    ``{"photos": 513, "videos": 5, "files": 16, "links": 2720}`` (singular names such as
+    ``photo`` are made plural)."""
+    counts_rounded: dict[str, str] = Field(default_factory=dict)
+    """For each header count the page showed rounded, the text it showed, by field or counter
+    name: ``{"subscribers": "2.4K", "links": "2.72K"}``. A count not listed here is exact.
+
+    >>> from tgarchive import Chat
+    >>> chat = Chat(subscribers=2400, counters={"photos": 513}, counts_rounded={"subscribers": "2.4K"})
+    >>> sorted(name for name in ("subscribers", *chat.counters) if name not in chat.counts_rounded)
+    ['photos']
+    """
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         yield "id", self.id
@@ -690,6 +735,31 @@ class Archive(BaseModel):
         (12, 1, 12)
         """
         return ArchivePosts(self.chats)
+
+    def to_pandas(self, table: str = "posts", *, lang: bool = True) -> pandas.DataFrame:
+        """A table of this archive (``posts``, ``reactions``, ``links``, ``entities``) as a
+        pandas DataFrame (extra ``[pandas]``); see :mod:`tgarchive.tables` for the columns.
+
+        >>> import tgarchive
+        >>> df = tgarchive.load(tgarchive.sample_path()).to_pandas()
+        >>> df[["post_id", "type", "reactions_total"]].head(3).values.tolist()
+        [[1, 'service', 0], [2, 'message', 0], [3, 'message', 46]]
+        """
+        from .tables import to_pandas
+
+        return to_pandas(self, table, lang=lang)  # type: ignore[arg-type]  # checked there
+
+    def to_polars(self, table: str = "posts", *, lang: bool = True) -> polars.DataFrame:
+        """A table of this archive as a polars DataFrame (extra ``[polars]``), with the same
+        columns as :meth:`to_pandas`.
+
+        >>> import tgarchive
+        >>> tgarchive.load(tgarchive.sample_path()).to_polars("links")["domain"].to_list()[:2]
+        ['blog.lablup.com', 'arxiv.org']
+        """
+        from .tables import to_polars
+
+        return to_polars(self, table, lang=lang)  # type: ignore[arg-type]  # checked there
 
     def resolve(self, relative: str) -> Path | zipfile.Path:
         """The file an export-relative path names, refusing paths that leave the export.

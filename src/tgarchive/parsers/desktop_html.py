@@ -578,6 +578,7 @@ def _reactions(container: Any, unread: _Unread, mid: int) -> tuple[Reaction, ...
                     "document_id": custom,
                     "recent": tuple(recent) if recent else None,
                     "extra": {"active": True} if "active" in classes else EMPTY,
+                    "count_rounded": None,
                 }
             )
         )
