@@ -46,6 +46,8 @@ SEED_GLOBS: dict[str, tuple[str, ...]] = {
     "desktop-json": ("desktop-json/**/*.json", "equivalence/**/*.json"),
     "desktop-html": ("desktop-html/**/*.html", "equivalence/**/*.html"),
     "web-preview": ("web-preview/**/*.html",),
+    "jsonl": (),
+    "sqlite": (),
 }
 
 #: Byte strings the mutator splices in: the structure of both formats and classic trouble.
@@ -196,10 +198,34 @@ def _json_pieces(doc: bytes) -> Iterator[bytes]:
             yield json.dumps({**head, "messages": [message]}, ensure_ascii=False, indent=1).encode()
 
 
+def _written(parser: str) -> list[bytes]:
+    """For a parser of tgarchive's own outputs (``jsonl``, ``sqlite``): the Desktop JSON
+    fixtures written in that format by its writer."""
+    import tempfile
+
+    from tgarchive.errors import UnknownFormatError
+    from tgarchive.writers import default_writers
+
+    try:
+        default_writers().get(parser)
+    except UnknownFormatError:
+        return []
+    out = []
+    sources = [tgarchive.sample_path(), *sorted((FIXTURES / "desktop-json").glob("*.json"))]
+    with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for i, path in enumerate(sources):
+            target = Path(folder) / f"seed{i}"
+            tgarchive.dump(tgarchive.load(path), target, format=parser)
+            out.append(target.read_bytes())
+    return out
+
+
 def seeds(parser: str, *, corpus: bool = True) -> list[bytes]:
     """Seed files for ``parser``: whole fixtures (and corpus files, when present), plus
-    one-message documents cut from them; deterministic order."""
-    out: list[bytes] = []
+    one-message documents cut from them, plus (for readers of tgarchive's own outputs) the
+    fixtures written in that format; deterministic order."""
+    out: list[bytes] = _written(parser)
     for path in _seed_files(parser, corpus=corpus):
         data = path.read_bytes()
         if len(data) <= MAX_SEED:

@@ -47,6 +47,8 @@ def test_corpus_twin_salaf_agrees_post_by_post():
     assert html.format == "desktop-html"
     assert html.issues == []
     assert len(html.posts) == len(json_posts) == 213
+    # this channel shows no reactions: neither twin may invent any
+    assert not any(p.reactions for p in [*html.posts, *json_posts])
     for a, b in zip(json_posts, html.posts, strict=True):
         assert projection(a) == projection(b), a.id
     # custom emoji keep their downloaded image path, as the JSON's document_id
@@ -62,6 +64,10 @@ def test_generated_twin_agrees_post_by_post():
     assert [p.id for p in html.posts] == [p.id for p in json_posts] == list(range(1, 61))
     for a, b in zip(json_posts, html.posts, strict=True):
         assert projection(a) == projection(b), a.id
+    # the comparison covers reactions in the 2024+ layout: most posts have some, paid ones too
+    with_reactions = [p for p in html.posts if p.reactions]
+    assert len(with_reactions) > 40
+    assert any(r.kind == "paid" for p in with_reactions for r in p.reactions)
 
 
 def test_folder_with_both_loads_json_and_first_page_loads_chain():
