@@ -229,6 +229,22 @@ def test_public_names_are_documented():
         assert re.search(rf"\b{re.escape(name)}\b", api), f"{name} missing from docs/api.md"
 
 
+def test_outputs_overview_lists_every_writer():
+    """docs/outputs/index.md has a row for each built-in writer, with all of its suffixes."""
+    from tgarchive.writers import default_writers
+
+    rows = {
+        line.split("|")[1].strip(" `"): line
+        for line in (DOCS / "outputs" / "index.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    }
+    writers = list(default_writers())
+    assert {w.name for w in writers} <= set(rows)
+    for writer in writers:
+        for suffix in writer.suffixes:
+            assert f"`{suffix}`" in rows[writer.name], (writer.name, suffix)
+
+
 def test_cli_doc_shows_real_output(capsys):
     """The sample output quoted in docs/cli.md is what the command prints."""
     from tgarchive.cli import main

@@ -244,3 +244,13 @@ def test_the_usual_environment_has_no_clash_and_warns_nothing():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         _tgarchive_kit.warn_on_clash(tgarchive.TgArchiveWarning)
+
+
+def test_clash_exit_status_is_documented_and_distinct():
+    """The guard's exit status is none of the CLI's own, and docs/cli.md lists it."""
+    from tgarchive import cli
+
+    own = {cli.EXIT_OK, cli.EXIT_PROBLEMS, cli.EXIT_USAGE, cli.EXIT_INTERNAL}
+    assert _tgarchive_kit.EXIT_CLASH not in own
+    table = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert re.search(rf"^\| {_tgarchive_kit.EXIT_CLASH} \| the installation is broken", table, re.M)
