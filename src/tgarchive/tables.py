@@ -237,7 +237,10 @@ def link_domain(url: str) -> str | None:
         i = stripped.find(ch, start)
         if 0 <= i < end:
             end = i
-    return _head_domain(stripped[:end])
+    head = stripped[:end]
+    if head[-1:].isspace():  # Link.domain strips the whole URL, not its head: the long way
+        return Link(url=url, text=url, kind="link").domain
+    return _head_domain(head)
 
 
 class PostRecords(NamedTuple):

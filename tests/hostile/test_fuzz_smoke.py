@@ -12,11 +12,7 @@ import tgarchive
 FOUND = Path(__file__).parent / "found"
 
 
-#: Readers whose findings are recorded (tests/hostile/<name>_found/README.md) but not fixed yet.
-PENDING = {"sqlite"}
-
-
-@pytest.mark.parametrize("parser", [f for f in tgarchive.available_formats() if f not in PENDING])
+@pytest.mark.parametrize("parser", tgarchive.available_formats())
 def test_smoke_run_finds_nothing(parser):
     """300 mutated fixture inputs a parser (seeded: the same every run) give no finding."""
     findings = harness.smoke(parser, 300, seed=2026)
@@ -33,18 +29,6 @@ def test_campaign_findings_stay_fixed(path):
     data, strict = harness.decode_input(path.read_bytes())
     for mode in (strict, not strict):
         assert harness.check(path.parent.name, data, strict=mode) is None
-
-
-def test_pending_readers_have_their_findings_recorded():
-    """A reader left out of the smoke run has a folder of its findings, each one still failing."""
-    for parser in PENDING:
-        folder = Path(__file__).parent / f"{parser}_found"
-        files = sorted(folder.glob(f"*.{parser}"))
-        assert files and (folder / "README.md").exists()
-        for path in files:
-            data = path.read_bytes()
-            findings = [harness.check(parser, data, strict=mode) for mode in (False, True)]
-            assert any(findings), f"{path.name} is fixed: move it to found/{parser}/"
 
 
 def test_the_oracle_flags_foreign_exceptions_and_slow_inputs(monkeypatch):

@@ -60,14 +60,16 @@ def connect(path: Path, display: str) -> sqlite3.Connection:
     uri = "file:" + quote(str(path.resolve())) + "?mode=ro"
     try:
         db = sqlite3.connect(uri, uri=True)
-        meta = dict(db.execute("SELECT key, value FROM meta"))
-    except sqlite3.Error as exc:
+        db.text_factory = bytes  # see SqliteParser.parse
+        meta = _meta(db)
+        db.text_factory = str
+    except (sqlite3.Error, ValueError) as exc:
         with contextlib.suppress(UnboundLocalError):
             db.close()
         raise TgArchiveError(
             f"{display}: an SQLite database, but not a tgarchive archive ({exc})"
         ) from exc
-    version = orjson.loads(meta.get("format_version", "null"))
+    version = meta.get("format_version")
     if not isinstance(version, int):
         db.close()
         raise TgArchiveError(f"{display}: an SQLite database, but not a tgarchive archive")
@@ -78,6 +80,14 @@ def connect(path: Path, display: str) -> sqlite3.Connection:
             f"({FORMAT_VERSION}); upgrade tgarchive"
         )
     return db
+
+
+def _meta(db: sqlite3.Connection) -> dict[str, object]:
+    """The archive's ``meta`` table, its values parsed (raises ``ValueError`` when damaged)."""
+    return {
+        key.decode("utf-8") if isinstance(key, bytes) else str(key): orjson.loads(value)
+        for key, value in db.execute("SELECT key, value FROM meta")
+    }
 
 
 class SqliteParser:
@@ -91,16 +101,24 @@ class SqliteParser:
     def parse(self, source: Source, ctx: ParseContext) -> Iterator[Chat | Post]:
         with local_path(source) as path:
             db = connect(path, source.name)
+            # Text comes back as bytes: a damaged file's invalid UTF-8 is then a row's problem,
+            # not an exception from inside the sqlite3 module.
+            db.text_factory = bytes
             try:
                 yield from self._read(db, ctx)
+            except (sqlite3.Error, ValueError) as exc:
+                # A damaged database cannot be stepped over: strict mode raises; lenient mode
+                # records it and keeps every post read before it.
+                ctx.problem(f"the database is damaged ({exc}); reading stopped here")
             finally:
                 db.close()
 
     def _read(self, db: sqlite3.Connection, ctx: ParseContext) -> Iterator[Chat | Post]:
-        meta = {k: orjson.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
-        ctx.account = meta.get("account")
+        meta = _meta(db)
+        account = meta.get("account")
+        ctx.account = account if isinstance(account, dict) else None
         keys = meta.get("source_keys")
-        ctx.source_keys = tuple(keys) if keys is not None else None
+        ctx.source_keys = tuple(keys) if isinstance(keys, list) else None
         chats = db.execute("SELECT chat_seq, data FROM chats ORDER BY chat_seq").fetchall()
         next_chat = 0
         rows = db.execute("SELECT post_seq, chat_seq, post_id, data FROM posts ORDER BY post_seq")
@@ -126,7 +144,7 @@ class SqliteParser:
                 yield chat
 
     @staticmethod
-    def _chat(row: tuple[int, str], ctx: ParseContext) -> Chat | None:
+    def _chat(row: tuple[int, bytes], ctx: ParseContext) -> Chat | None:
         try:
             return Chat.model_validate_json(row[1])
         except pydantic.ValidationError as exc:
