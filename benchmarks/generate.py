@@ -7,6 +7,7 @@ reactions of every kind (emoji, custom emoji, paid), media of several kinds (wit
 and streamed, so a million-message file costs no memory.
 
     python benchmarks/generate.py --messages 100000 -o /tmp/export100k.json
+    python benchmarks/generate.py --messages 100000 --dense -o /tmp/dense100k.json
     python benchmarks/generate.py --exports 40 --messages 2500 -o /tmp/corpus40
 """
 
@@ -105,6 +106,47 @@ def _text(rng: random.Random) -> list[Any]:
     return merged
 
 
+DENSE_KINDS: list[tuple[str, list[str]]] = [
+    ("bold", ["핵심", "Key point", "중요", "TL;DR", "요약"]),
+    ("italic", ["Mixture of Experts", "강화 학습", "in-context learning"]),
+    ("underline", ["마감", "deadline"]),
+    ("strikethrough", ["무료", "free"]),
+    ("spoiler", ["결과는", "the answer"]),
+    ("code", ["pip install transformers", "torch.compile", "kubectl apply"]),
+    ("mention", ["@continuous_learning", "@geeknewskr", "@ai_korea"]),
+    ("hashtag", TAGS),
+    ("cashtag", ["$NVDA", "$MSFT", "$TSLA"]),
+    ("bot_command", ["/start", "/help"]),
+    ("email", ["hello@lablup.com", "team@example.org"]),
+    ("phone", ["+82 10 1234 5678"]),
+]
+WORDS_KO = ["오늘", "발표", "정리", "투자", "모델", "데이터", "스타트업", "인프라", "추천", "링크"]
+WORDS_EN = ["today", "launch", "notes", "model", "data", "startup", "infra", "read", "via", "and"]
+
+
+def _dense_text(rng: random.Random) -> list[Any]:
+    """Text parts with many entities: short plain runs between entities of every kind (7.8
+    entities and 16 parts a message, 2.3 KB of JSON with the rest), for ``--dense``."""
+    parts: list[Any] = []
+    for _ in range(rng.randint(4, 7)):
+        words = WORDS_KO if rng.random() < 0.6 else WORDS_EN
+        parts.append(" ".join(rng.choices(words, k=rng.randint(1, 3))) + " ")
+        kind, texts = rng.choice(DENSE_KINDS)
+        parts.append({"type": kind, "text": rng.choice(texts)})
+    domain = rng.choice(DOMAINS)
+    parts.append("\n")
+    parts.append({"type": "text_link", "text": rng.choice(["원문", "link", "여기", "Paper"]),
+                  "href": f"https://{domain}/p/{rng.randint(1, 10**6)}"})  # fmt: skip
+    parts.append(" ")
+    parts.append({"type": "link", "text": f"https://{domain}/{rng.randint(1000, 99999)}"})
+    if rng.random() < 0.5:
+        parts.append(
+            {"type": "custom_emoji", "text": "🚀", "document_id": str(rng.randint(10**18, 10**19))}
+        )
+    parts.append("")
+    return parts
+
+
 def _reactions(rng: random.Random) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if rng.random() < 0.1:
@@ -143,11 +185,13 @@ def messages(
     count: int,
     seed: int = 7,
     *,
+    dense: bool = False,
     channel: str = CHANNEL,
     channel_id: int = CHANNEL_ID,
     start: datetime = START,
 ) -> Iterator[dict[str, Any]]:
-    """``count`` message objects in Telegram Desktop's key order, posted by ``channel``."""
+    """``count`` message objects in Telegram Desktop's key order, posted by ``channel``
+    (``dense``: with many entities a message, see :func:`_dense_text`)."""
     rng = random.Random(seed)
     when = start
     for mid in range(1, count + 1):
@@ -181,7 +225,7 @@ def messages(
             msg["reply_to_message_id"] = mid - rng.randint(1, min(mid - 1, 50))
         if rng.random() < 0.4:
             msg.update(_media(rng, when.strftime("%d-%m-%Y_%H-%M-%S")))
-        parts = _text(rng)
+        parts = _dense_text(rng) if dense else _text(rng)
         msg["text"] = parts
         msg["text_entities"] = [
             {"type": "plain", "text": p} if isinstance(p, str) else p for p in parts
@@ -196,6 +240,7 @@ def write_export(
     count: int,
     seed: int = 7,
     *,
+    dense: bool = False,
     channel: str = CHANNEL,
     channel_id: int = CHANNEL_ID,
     start: datetime = START,
@@ -205,7 +250,7 @@ def write_export(
         '{\n "name": ' + json.dumps(channel, ensure_ascii=False) + ',\n "type": "public_channel",\n'
     )
     out.write(f' "id": {channel_id},\n "messages": [')
-    stream = messages(count, seed, channel=channel, channel_id=channel_id, start=start)
+    stream = messages(count, seed, dense=dense, channel=channel, channel_id=channel_id, start=start)
     for i, msg in enumerate(stream):
         text = json.dumps(msg, ensure_ascii=False, indent=1).replace("\n", "\n  ")
         out.write(("," if i else "") + "\n  " + text)
@@ -243,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--dense", action="store_true", help="many entities a message")
     parser.add_argument(
         "--exports", type=int, help="write this many channel exports into the folder -o names"
     )
@@ -252,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         write_corpus(args.output, args.exports, args.messages, args.seed)
         return 0
     with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
-        write_export(fh, args.messages, args.seed)
+        write_export(fh, args.messages, args.seed, dense=args.dense)
     return 0
 
 
@@ -413,15 +459,20 @@ def _html_message(out: _Html, msg: dict[str, Any], joined: bool) -> None:
         out.inline("div", 'class="signature details"', _esc(msg["author"]))
     if forwarded:
         out.close("div")
-    if msg.get("reactions"):
-        out.open("div", 'class="reactions"')
-        for r in msg["reactions"]:
+    # The 2024+ writer's layout (FORMAT.md §2.8, seen in real exports): a span container, the
+    # emoji and the count each on lines of their own. Custom-emoji reactions are left out: no
+    # real HTML export has shown how the writer renders them.
+    shown = [r for r in msg.get("reactions", ()) if r["type"] != "custom_emoji"]
+    if shown:
+        out.open("span", 'class="reactions"')
+        for i, r in enumerate(shown):
             paid = " paid" if r["type"] == "paid" else ""
-            emoji = f'<span class="emoji">{r["emoji"]}</span>' if r["type"] == "emoji" else ""
-            out.inline(
-                "span", f'class="reaction{paid}"', f'{emoji}<span class="count">{r["count"]}</span>'
-            )
-        out.close("div")
+            active = " active" if i == 0 and mid % 7 == 0 else ""  # the exporter reacted too
+            out.open("span", f'class="reaction{active}{paid}"')
+            out.inline("span", 'class="emoji"', "⭐" if paid else r["emoji"])
+            out.inline("span", 'class="count"', str(r["count"]))
+            out.close("span")
+        out.close("span")
     out.close("div")
     out.close("div")
 
@@ -476,7 +527,9 @@ _TAIL = """    </div>
 """
 
 
-def write_html_export(folder: str, count: int, seed: int = 7, per_page: int = 1000) -> None:
+def write_html_export(
+    folder: str, count: int, seed: int = 7, per_page: int = 1000, *, dense: bool = False
+) -> None:
     """Write the HTML twin of :func:`write_export`'s messages: ``messages.html``,
     ``messages2.html``... with ``per_page`` messages each, date separators, joined messages,
     forwarded bodies, replies, media blocks, polls and reactions (the newest writer's shape)."""
@@ -498,7 +551,7 @@ def write_html_export(folder: str, count: int, seed: int = 7, per_page: int = 10
         with open(os.path.join(folder, name), "w", encoding="utf-8") as fh:
             fh.write(_HEAD.replace("{name}", _esc(CHANNEL) + " ") + body + _TAIL)
 
-    for msg in messages(count, seed):
+    for msg in messages(count, seed, dense=dense):
         if out is None:
             out = _Html()
             out.depth = 5
@@ -518,11 +571,9 @@ def write_html_export(folder: str, count: int, seed: int = 7, per_page: int = 10
             != day
         ):
             separator += 1
-            out.inline(
-                "div",
-                f'class="message service" id="message-{separator}"',
-                f"{day.day} {when:%B %Y}",
-            )
+            out.open("div", f'class="message service" id="message-{separator}"')
+            out.inline("div", 'class="body details"', f"{day.day} {when:%B %Y}")
+            out.close("div")
         elif prev["type"] == "message" and msg["type"] == "message":
             gap = int(msg["date_unixtime"]) - int(prev["date_unixtime"])
             joined = gap <= 900 and "forwarded_from" not in msg and "forwarded_from" not in prev

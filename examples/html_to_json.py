@@ -5,6 +5,7 @@ python examples/html_to_json.py EXPORT_FOLDER_OR_FIRST_PAGE OUTPUT.json
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 import tgarchive
@@ -20,4 +21,11 @@ def main(source: str, target: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1], sys.argv[2]))
+    cli = argparse.ArgumentParser(description="Convert an HTML export to result.json.")
+    cli.add_argument("source", help="the export folder, or its first page (messages.html)")
+    cli.add_argument("target", help="the JSON file to write")
+    args = cli.parse_args()
+    try:
+        raise SystemExit(main(args.source, args.target))
+    except (tgarchive.TgArchiveError, FileNotFoundError, PermissionError) as exc:
+        sys.exit(f"error: {exc}")

@@ -1,10 +1,12 @@
 """Keep the Korean posts of an export and list their keywords.
 
-python examples/korean_posts.py [EXPORT]        (default: the bundled sample)
+python examples/korean_posts.py EXPORT      (a folder, result.json, messages.html or .zip)
+python examples/korean_posts.py --sample    (the sample bundled with tgarchive)
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 import tgarchive
@@ -23,4 +25,12 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else str(tgarchive.sample_path()))
+    cli = argparse.ArgumentParser(description="The Korean posts of an export and their keywords.")
+    which = cli.add_mutually_exclusive_group(required=True)
+    which.add_argument("export", nargs="?", help="export folder, result.json, messages.html, .zip")
+    which.add_argument("--sample", action="store_true", help="use the bundled sample export")
+    args = cli.parse_args()
+    try:
+        main(str(tgarchive.sample_path()) if args.sample else args.export)
+    except (tgarchive.TgArchiveError, FileNotFoundError, PermissionError) as exc:
+        sys.exit(f"error: {exc}")

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# tgarchive's own tests use the helpers plugin authors get: `pytest --update-goldens`.
+pytest_plugins = ["tgarchive.testing"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 

@@ -155,8 +155,14 @@ def test_edge_cases_page():
     assert p2.date == datetime(2026, 1, 5, 0, 10, tzinfo=timezone.utc)
     assert p2.date_local == "2026-01-05T09:10:00"
     assert p2.signature == "김지훈"
-    assert [(r.kind, r.emoji, r.count) for r in p2.reactions] == [
-        ("emoji", "👍", 1200), ("paid", None, 42), ("custom_emoji", None, 3)]  # fmt: skip
+    assert [(r.kind, r.emoji, r.document_id, r.count) for r in p2.reactions] == [
+        ("emoji", "👍", None, 1200), ("paid", None, None, 42),
+        ("custom_emoji", None, "stickers/emoji_5368324170671202286.webp", 3),
+        ("emoji", "🔥", None, 2)]  # fmt: skip
+    # the exporting user's own reaction; reactors pictured instead of a count
+    assert [r.extra for r in p2.reactions] == [{}, {"active": True}, {}, {}]
+    recent = p2.reactions[3].recent
+    assert recent is not None and [r.from_name for r in recent] == ["김지훈", "Jane Doe"]
     p3 = posts[3]  # joined: the sender carries over
     assert (p3.author, p3.reply_to_id) == (chat_name, 2)
     p4 = posts[4]
@@ -261,3 +267,155 @@ def test_zip_of_an_html_export_reads_the_whole_chain(tmp_path):
     assert archive.format == "desktop-html"
     assert [p.id for p in archive.posts] == list(range(1, 61))
     assert archive.issues == []
+
+
+_RAW_REACTION = re.compile(
+    r'<span class="(reaction[^"]*)">\s*<span class="emoji">\s*(.*?)\s*</span>'
+    r'(?:\s*<span class="userpics">(.*?)</span>)?(?:\s*<span class="count">\s*(\d+)\s*</span>)?',
+    re.S,
+)
+
+
+def _raw_reactions(page: str) -> dict[int, list[tuple[str, str | None, int]]]:
+    """Reactions per message id, read from the raw page with regular expressions only."""
+    found: dict[int, list[tuple[str, str | None, int]]] = {}
+    for chunk in re.split(r'(?=<div class="message [^"]*" id="message)', page)[1:]:
+        head = re.match(r'<div class="message [^"]*" id="message(-?\d+)"', chunk)
+        assert head is not None
+        mid = int(head.group(1))
+        block = re.search(r'<span class="reactions">(.*)', chunk, re.S)
+        if block is None:
+            continue
+        items = []
+        for classes, emoji, pics, count in _RAW_REACTION.findall(block.group(1)):
+            paid = "paid" in classes.split()
+            number = int(count) if count else len(re.findall(r'class="userpic ', pics))
+            items.append(("paid" if paid else "emoji", None if paid else emoji, number))
+        found[mid] = items
+    return found
+
+
+def test_corpus_teleaudio_reactions_match_the_raw_page():
+    """A 2024+ channel page: every span.reactions block is read, reaction for reaction."""
+    page = corpus_dir("desktop-html", "teleaudio") / "messages4.html"
+    with pytest.warns(tgarchive.ParseWarning, match="page 4"):
+        archive = tgarchive.load(page)
+    raw = _raw_reactions(page.read_text(encoding="utf-8"))
+    read = {p.id: [(r.kind, r.emoji, r.count) for r in p.reactions] for p in archive.posts}
+    assert {mid: items for mid, items in read.items() if items} == raw
+    assert len(raw) == 121 and sum(len(items) for items in raw.values()) == 149
+    assert [i.reason.split(":")[0] for i in archive.issues] == ["messages4.html is page 4"]
+    assert all(p.chat_id is None for p in archive.posts)  # HTML pages never show the chat id
+
+
+def test_corpus_civil_names_sent_via_a_bot_have_no_trailing_space():
+    """`Name via @QuizBot` gives the name without the writer's trailing space, and the bot."""
+    archive = tgarchive.load(corpus_dir("desktop-html", "civil"))
+    via = [p for p in archive.posts if p.via_bot]
+    assert len(via) == 319 + 236  # the raw pages hold that many "via @QuizBot"
+    assert {(p.author, p.via_bot) for p in via} == {("OnlineVerdan Civil Aspirants", "@QuizBot")}
+    assert not [p.author for p in archive.posts if p.author and p.author != p.author.strip()]
+
+
+def test_flattened_service_messages_of_a_real_page_are_read():
+    """A real 1,000-message page whose services lost their div.body gives the same posts."""
+    page = (corpus_dir("desktop-html", "civil") / "messages.html").read_text(encoding="utf-8")
+    flat, n = re.subn(
+        r'(<div class="message service" id="message\d+">)\s*<div class="body details">(.*?)</div>',
+        r"\1\2",
+        page,
+        flags=re.S,
+    )
+    assert n > 0
+    before = tgarchive.load(page.encode(), format="desktop-html")
+    after = tgarchive.load(flat.encode(), format="desktop-html")
+    assert after.issues == before.issues == []
+    assert len(after.posts) == len(before.posts) == 1000
+    for a, b in zip(before.posts, after.posts, strict=True):
+        assert (a.id, a.type, a.action, a.action_data, a.author) == (
+            b.id, b.type, b.action, b.action_data, b.author)  # fmt: skip
+
+
+def test_flattened_service_in_a_group_page_is_a_service_post():
+    """`<div class="message service" id="message1050">A invited B</div>` is read, with its text."""
+    head, _, _tail = (
+        (EDGE / "messages.html").read_text(encoding="utf-8").partition('<div class="history">')
+    )
+    page = (f'{head}<div class="history">\n<div class="message service" id="message1050">'
+            f"Kim Jihoon invited Jane Doe</div>\n</div></div></div></body></html>")  # fmt: skip
+    archive = tgarchive.load(page.encode(), format="desktop-html", strict=True)
+    (post,) = archive.posts
+    assert (post.id, post.type, post.action, post.author) == (
+        1050, "service", "invite_members", "Kim Jihoon")  # fmt: skip
+    assert post.action_data["service_text"] == "Kim Jihoon invited Jane Doe"
+
+
+def _page_with(*messages: str) -> bytes:
+    """The edge-case page's skeleton around the given message elements."""
+    head, _, _ = (
+        (EDGE / "messages.html").read_text(encoding="utf-8").partition('<div class="history">')
+    )
+    return (f'{head}<div class="history">\n' + "\n".join(messages)
+            + "\n</div></div></div></body></html>").encode()  # fmt: skip
+
+
+def _message(mid: int, inner: str) -> str:
+    return (f'<div class="message default clearfix" id="message{mid}"><div class="body">'
+            f'<div class="pull_right date details" title="05.01.2026 09:10:00 UTC+09:00">09:10</div>'
+            f'<div class="from_name">Kim </div><div class="text">post {mid}</div>{inner}</div></div>')  # fmt: skip
+
+
+def test_unknown_reaction_layout_is_reported_once_with_the_first_message():
+    """Reactions in a layout the parser does not know: one issue a page, naming the first."""
+    odd = '<span class="reactions"><span class="reaction"><b>?</b><span class="count">3</span></span></span>'
+    good = ('<span class="reactions"><span class="reaction"><span class="emoji">👍</span>'
+            '<span class="count">2</span></span></span>')  # fmt: skip
+    data = _page_with(_message(1, good), _message(2, odd), _message(3, odd), _message(4, odd))
+    with pytest.warns(tgarchive.ParseWarning, match="reactions in a layout"):
+        archive = tgarchive.load(data, format="desktop-html")
+    assert [len(p.reactions) for p in archive.posts] == [1, 0, 0, 0]
+    (issue,) = archive.issues
+    assert issue.location.message_id == 2 and "3 messages" in issue.reason
+    with pytest.raises(tgarchive.ParseError, match="reactions in a layout"):
+        tgarchive.load(data, format="desktop-html", strict=True)
+
+
+def test_unknown_media_block_and_unknown_blocks_are_reported_not_dropped():
+    """A media block of a new kind is kept as OtherMedia and reported; so is an unknown block."""
+    giveaway = ('<div class="media_wrap clearfix"><div class="media clearfix pull_left media_giveaway">'
+                '<div class="body"><div class="title bold">Giveaway</div>'
+                '<div class="description">3 winners</div></div></div></div>')  # fmt: skip
+    unreadable = '<div class="media_wrap clearfix"><div class="story_wrap">a story</div></div>'
+    block = '<div class="paid_media_info">10 stars</div>'
+    data = _page_with(_message(1, giveaway), _message(2, giveaway), _message(3, unreadable),
+                      _message(4, block))  # fmt: skip
+    with pytest.warns(tgarchive.ParseWarning):
+        archive = tgarchive.load(data, format="desktop-html")
+    media = archive.posts[0].media
+    assert isinstance(media, tgarchive.OtherMedia)
+    assert media.data == {"html_class": "media_giveaway", "title": "Giveaway",
+                          "description": "3 winners"}  # fmt: skip
+    assert archive.posts[2].media is None
+    reasons = {i.location.message_id: i.reason for i in archive.issues}
+    assert set(reasons) == {1, 3, 4}
+    assert "media_giveaway" in reasons[1] and "2 messages" in reasons[1]
+    assert "story_wrap" in reasons[3] and "paid_media_info" in reasons[4]
+
+
+def test_every_element_that_looks_like_a_message_is_read_or_reported():
+    """Wrapped messages are read; a message-like element that cannot be read is an issue."""
+    wrapped = f'<div class="day">{_message(1, "")}{_message(2, "")}</div>'
+    classless = '<div id="message3"><div class="body"><div class="text">bare</div></div></div>'
+    broken = '<div class="message default clearfix" id="message4">no body at all</div>'
+    bad_id = '<div class="message default clearfix" id="message٣"><div class="body"></div></div>'
+    stray = "<p>a note added by hand</p>"
+    data = _page_with(wrapped, classless, broken, bad_id, stray)
+    with pytest.warns(tgarchive.ParseWarning):
+        archive = tgarchive.load(data, format="desktop-html")
+    assert [(p.id, p.text) for p in archive.posts] == [(1, "post 1"), (2, "post 2"), (3, "bare")]
+    reasons = [i.reason for i in archive.issues]
+    assert any("unreadable message" in r and "no div.body" in r for r in reasons)
+    assert any("without a numeric id" in r for r in reasons)
+    assert any("not messages (<p" in r for r in reasons)
+    located = [i.location.message_id for i in archive.issues if "unreadable" in i.reason]
+    assert located == [4]

@@ -242,6 +242,44 @@ def test_account_export():
     assert [p.id for p in archive.posts] == [101, 102, -999999998, 5, 7]
 
 
+def test_posts_know_their_chat_in_an_account_export():
+    """Each post of a whole-account export carries its own chat's id, from both readers and
+    both scanners, through load and iter_posts alike."""
+    data = (FIX / "account_export.json").read_bytes()
+    minified = json.dumps(json.loads(data), ensure_ascii=False).encode()
+    for source in (data, minified):
+        archive = tgarchive.load(source)
+        ids = [[p.chat_id for p in c.posts] for c in archive.chats]
+        assert ids == [[12345678] * 2, [], [1600000001] * 2, [1700000002]]
+        assert [c.id for c in archive.chats] == [12345678, 55501, 1600000001, 1700000002]
+        service = archive.chats[2].posts[1]  # read by the general reader
+        assert service.is_service and service.chat_id == 1600000001
+        streamed = [(p.chat_id, p.id) for p in tgarchive.iter_posts(source)]
+        assert streamed == [(p.chat_id, p.id) for p in archive.posts]
+        assert len(set(streamed)) == len(streamed) == 5
+
+
+def test_single_chat_posts_carry_the_root_id(channel):
+    """Every post of a single-chat export carries the chat's id, which the writer leaves out."""
+    assert channel.id == 2201001001
+    assert {p.chat_id for p in channel.posts} == {2201001001}
+    assert {p.chat_id for p in tgarchive.iter_posts(FIX / "channel_2026.json")} == {2201001001}
+    out = tgarchive.dumps(tgarchive.load(FIX / "channel_2026.json"))
+    assert "chat_id" not in out
+    assert out.encode() == (FIX / "channel_2026.json").read_bytes()
+
+
+def test_chat_id_is_not_written():
+    """A post's chat_id, however set, never becomes a key of the written message."""
+    from tgarchive.writers.desktop_json import post_to_json_object
+
+    post = tgarchive.Post(id=3, chat_id=77, text="hi")
+    assert "chat_id" not in post_to_json_object(post)
+    assert post_to_json_object(post) == post_to_json_object(
+        post.model_copy(update={"chat_id": None})
+    )
+
+
 def test_telegram_invalid_json_is_read():
     r"""\xHH escapes are decoded and the duplicate "text" of send_webview_data is kept."""
     archive = tgarchive.load(FIX / "telegram_quirks.json", strict=True)

@@ -33,11 +33,13 @@ def test_bad_id_strict_raises_located_error():
 
 
 def test_bad_id_lenient_records_issue_and_keeps_the_rest():
-    """Lenient mode warns, records the problem and keeps every other post."""
+    """Lenient mode warns, records the problem and keeps every post, the bad one verbatim."""
     data = GOOD.replace(b'"id": 5,', b'"id": "five",', 1)
     with pytest.warns(ParseWarning, match="must be an integer"):
         archive = tgarchive.load(data)
-    assert [p.id for p in archive.chats[0].posts] == [1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+    posts = archive.chats[0].posts
+    assert [p.id for p in posts] == [1, 2, 3, 4, None, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+    assert posts[4].extra["id"] == "five"
     (issue,) = archive.issues
     assert issue.location.message_index == 4
 
@@ -105,4 +107,4 @@ def test_unknown_format_name():
     with pytest.raises(tgarchive.UnknownFormatError, match="desktop-json"):
         tgarchive.load(GOOD, format="whatsapp")
     with pytest.raises(tgarchive.UnknownFormatError, match="can write"):
-        tgarchive.dumps(tgarchive.load(GOOD), format="csv")
+        tgarchive.dumps(tgarchive.load(GOOD), format="xml")

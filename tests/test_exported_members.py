@@ -23,8 +23,14 @@ def test_issue_promises_exist():
     for name in ("load", "iter_posts", "dumps", "dump", "Archive", "Chat", "Post",
                  "TgArchiveError", "UnknownFormatError", "ParseError"):  # fmt: skip
         assert name in tgarchive.__all__
+    # issue 11: what users annotate with, and the loading additions
+    for name in ("load_all", "EntityKind", "PostType", "LangGuess", "ArchivePosts",
+                 "SourceError", "MultipleExportsError"):  # fmt: skip
+        assert name in tgarchive.__all__, name
+    assert issubclass(tgarchive.SourceError, tgarchive.TgArchiveError)
+    assert issubclass(tgarchive.MultipleExportsError, tgarchive.SourceError)
     fields = tgarchive.Post.model_fields
-    for field in ("id", "date", "edited", "author", "author_id", "signature", "text", "entities",
+    for field in ("id", "chat_id", "date", "edited", "author", "author_id", "signature", "text", "entities",
                   "forward", "reply_to_id", "reactions", "media", "action", "views", "via_bot",
                   "inline_bot_buttons", "extra"):  # fmt: skip
         assert field in fields, field

@@ -82,7 +82,7 @@ def test_problems_are_placed_alike_whatever_the_source(tmp_path):
         for source in (path, data, fh, Pipe(data), tmp_path / "export.zip"):
             with pytest.warns(tgarchive.ParseWarning):
                 archive = tgarchive.load(source)  # type: ignore[arg-type]
-            assert len(archive.chats[0].posts) == 398
+            assert len(archive.chats[0].posts) == 399  # the id-less message is kept
             seen.append([(i.location.message_index, i.location.line) for i in archive.issues])
     assert seen[0] == seen[1] == seen[2] == seen[3] == seen[4]
     (first, line1), (second, line2) = seen[0]

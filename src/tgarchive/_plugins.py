@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from .errors import PluginWarning
 
-__all__ = ["PluginOrigin", "load_entry_points"]
+__all__ = ["DeclaredPlugin", "PluginOrigin", "discover_entry_points", "load_entry_points"]
 
 T = TypeVar("T")
 
@@ -31,10 +31,20 @@ class PluginOrigin:
     version: str | None = None
 
 
-def load_entry_points(group: str, check: Callable[[Any, str], T]) -> list[tuple[T, PluginOrigin]]:
-    """Load every entry point of ``group`` (sorted by name), each through ``check(obj, origin)``,
-    which returns the plugin or raises; failures are warned about and skipped."""
-    loaded: list[tuple[T, PluginOrigin]] = []
+@dataclass(frozen=True)
+class DeclaredPlugin:
+    """An entry point found in the metadata, not loaded yet (loading imports its module)."""
+
+    name: str
+    """The entry point's name: the plugin's format name."""
+    origin: PluginOrigin
+    load: Callable[[], Any]
+    """Import the module and return the declared object."""
+
+
+def discover_entry_points(group: str) -> list[DeclaredPlugin]:
+    """Every entry point of ``group``, sorted by name, without importing anything."""
+    found = []
     for ep in sorted(entry_points(group=group), key=lambda e: e.name):
         dist = getattr(ep, "dist", None)
         origin = PluginOrigin(
@@ -42,11 +52,26 @@ def load_entry_points(group: str, check: Callable[[Any, str], T]) -> list[tuple[
             distribution=dist.metadata["Name"] if dist is not None else None,
             version=dist.version if dist is not None else None,
         )
+        found.append(DeclaredPlugin(ep.name, origin, ep.load))
+    return found
+
+
+def load_entry_points(group: str, check: Callable[[Any, str], T]) -> list[tuple[T, PluginOrigin]]:
+    """Load every entry point of ``group`` (sorted by name), each through ``check(obj, origin)``,
+    which returns the plugin or raises; failures are warned about and skipped."""
+    loaded: list[tuple[T, PluginOrigin]] = []
+    for declared in discover_entry_points(group):
+        value = declared.origin.entry_point
         try:
-            loaded.append((check(ep.load(), f"entry point {ep.name!r} ({ep.value})"), origin))
+            loaded.append(
+                (
+                    check(declared.load(), f"entry point {declared.name!r} ({value})"),
+                    declared.origin,
+                )
+            )
         except Exception as exc:
             warnings.warn(
-                f"could not load {group} plugin {ep.name!r} ({ep.value}): {exc}",
+                f"could not load {group} plugin {declared.name!r} ({value}): {exc}",
                 PluginWarning,
                 stacklevel=3,
             )

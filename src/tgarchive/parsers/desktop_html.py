@@ -17,8 +17,8 @@ from typing import Any
 from lxml import etree
 
 from .._build import EMPTY, builder, exact_builder, template
-from .._source import Source
-from ..errors import SourceLocation
+from .._source import Source, _check_relative
+from ..errors import ParseError, SourceLocation, UnsafePathError
 from ..models import (
     Button,
     Chat,
@@ -35,6 +35,7 @@ from ..models import (
     PollAnswer,
     Post,
     Reaction,
+    RecentReaction,
     Venue,
 )
 from . import ParseContext
@@ -57,10 +58,10 @@ _TITLE = re.compile(
     r"^(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2}):(\d{2})(?: UTC([+-])(\d{2}):(\d{2}))?$"
 )
 _DATE_SEPARATOR = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
-_GO_TO = re.compile(r"go_to_message(-?\d+)")
-_SIZE = re.compile(r"^(\d+)×(\d+)")
-_DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
-_VOTES = re.compile(r"(\d+) votes?")
+_GO_TO = re.compile(r"go_to_message(-?\d{1,19})\b")
+_SIZE = re.compile(r"^(\d{1,9})×(\d{1,9})")
+_DURATION = re.compile(r"^(?:(\d{1,9}):)?(\d{1,2}):(\d{2})$")
+_VOTES = re.compile(r"(?<!\d)(\d{1,18}) votes?")
 _UTC = timezone.utc
 # Values below are type-correct by construction: models are built without re-validation
 # (tests compare them with validated ones).
@@ -68,7 +69,7 @@ _build_post = builder(Post)
 _build_file = builder(MediaFile)
 _build_forward = builder(Forward)
 _new_entity = exact_builder(Entity)
-_new_reaction = exact_builder(Reaction)
+_build_reaction = builder(Reaction)
 _ZONES: dict[str, timezone] = {}
 
 # HTML "description" sentences for files that were not exported → Desktop JSON's placeholders.
@@ -155,6 +156,11 @@ _SERVICE: list[tuple[re.Pattern[str], str, dict[str, str]]] = [
 ]
 
 
+_MAX_SERVICE_SENTENCE = 8192
+"""Longest service sentence matched against the writer's sentences (an invitation of about
+250 members); longer ones become ``action=None`` with the sentence as ``information_text``."""
+
+
 def page_number(name: str) -> int | None:
     """The position of an export page in its chain: ``messages.html``, ``messages1.html`` and
     ``index.html`` are 1, ``messagesN.html`` is N; ``None`` for other names."""
@@ -171,14 +177,18 @@ def _classes(el: Any) -> list[str]:
 
 
 def _text_of(el: Any) -> str:
-    """Visible text with <br> as newlines, stripped of the writer's layout whitespace."""
-    parts = [el.text or ""]
-    for child in el:
-        if child.tag == "br":
-            parts.append("\n")
-        else:
-            parts.append(_text_of(child))
-        parts.append(child.tail or "")
+    """Visible text with <br> as newlines (iterative: any nesting depth)."""
+    if not len(el):
+        return el.text or ""
+    parts = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if event == "start":
+            if node.tag == "br":
+                parts.append("\n")
+            elif node.text:
+                parts.append(node.text)
+        elif node is not el and node.tail:
+            parts.append(node.tail)
     return "".join(parts)
 
 
@@ -194,16 +204,24 @@ def _parse_title(title: str) -> tuple[datetime, str, bool] | None:
         if m is None:
             return None
     d, mo, y, h, mi, sec, sign, oh, om = m.groups()
-    local = datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec))
-    text = local.isoformat()
-    if sign is None:
-        return local, text, False
-    key = sign + oh + om
-    zone = _ZONES.get(key)
-    if zone is None:
-        offset = timedelta(hours=int(oh), minutes=int(om))
-        zone = _ZONES[key] = timezone(offset if sign == "+" else -offset)
-    return local.replace(tzinfo=zone).astimezone(_UTC), text, True
+    try:
+        local = datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec))
+        text = local.isoformat()
+        if sign is None:
+            return local, text, False
+        key = sign + oh + om
+        zone = _ZONES.get(key)
+        if zone is None:
+            offset = timedelta(hours=int(oh), minutes=int(om))
+            zone = timezone(offset if sign == "+" else -offset)
+            _ZONES[key] = zone
+        return local.replace(tzinfo=zone).astimezone(_UTC), text, True
+    except (ValueError, OverflowError):  # 31.02., month 13, year 0, offsets of a day or more
+        return None
+
+
+_MAX_TEXT_DEPTH = 256
+"""Deepest formatting a message text may nest (Telegram's own is flat: one level)."""
 
 
 class _TextBuilder:
@@ -221,7 +239,9 @@ class _TextBuilder:
             self.parts.append(text)
             self.pos += len(text)
 
-    def walk(self, el: Any, inside: bool) -> None:
+    def walk(self, el: Any, inside: bool, depth: int = 0) -> None:
+        if depth > _MAX_TEXT_DEPTH:
+            raise ValueError(f"formatting nested more than {_MAX_TEXT_DEPTH} levels deep")
         parts = self.parts
         text = el.text
         if text:
@@ -236,7 +256,7 @@ class _TextBuilder:
                 kind, extra = self.kind_of(child)
                 start = self.pos
                 if len(child) or inside or kind is None:
-                    self.walk(child, inside or kind is not None)
+                    self.walk(child, inside or kind is not None, depth + 1)
                 else:  # the common leaf: <strong>text</strong>, <a ...>text</a>
                     leaf = child.text
                     if leaf:
@@ -413,7 +433,25 @@ def _poll(block: Any) -> Poll:
     return Poll(question=question, closed=closed, total_voters=total, answers=tuple(answers))
 
 
-def _media(wrap: Any) -> Media | None:
+_KNOWN_MEDIA = frozenset(
+    [
+        "media_call",
+        "media_photo",
+        "media_video",
+        "media_voice_message",
+        "media_audio_file",
+        "media_file",
+        "media_contact",
+        "media_location",
+        "media_live_location",
+        "media_venue",
+        "media_game",
+        "media_invoice",
+    ]
+)
+
+
+def _media(wrap: Any, unread: _Unread, mid: int) -> Media | None:
     for block in wrap:
         if not isinstance(block.tag, str):
             continue
@@ -432,7 +470,7 @@ def _media(wrap: Any) -> Media | None:
             img = block.find("img")
             if img is not None:
                 style = img.get("style", "")
-                m = re.search(r"width: (\d+)px; height: (\d+)px", style)
+                m = re.search(r"width: (\d{1,9})px; height: (\d{1,9})px", style)
                 if m and kind != "photo":
                     values["width"], values["height"] = int(m.group(1)), int(m.group(2))
             return _build_file(values)
@@ -443,57 +481,121 @@ def _media(wrap: Any) -> Media | None:
                     duration = _duration(_text_of(div))
             return MediaFile(kind="video", path=block.get("href"), duration=duration)
         if "media" in kinds:
+            unknown = [k for k in kinds if k.startswith("media_") and k not in _KNOWN_MEDIA]
+            if unknown:
+                # A new kind of block: keep what it shows, and say it was not understood.
+                unread.add(f"media blocks of a kind this parser does not know ({unknown[0]})",
+                           block, mid)  # fmt: skip
+                return _other_media(block, unknown[0])
             return _generic_media(block, kinds)
+    if any(isinstance(child.tag, str) for child in wrap):
+        first = next(child for child in wrap if isinstance(child.tag, str))
+        unread.add(f"media blocks this parser cannot read (<{first.tag} class={first.get('class')!r}>)",
+                   wrap, mid)  # fmt: skip
     return None
 
 
-def _count(text: str) -> int:
+def _other_media(block: Any, kind_class: str) -> OtherMedia:
+    data: dict[str, Any] = {"html_class": kind_class}
+    for part in block.iter("div"):
+        cls = part.get("class", "")
+        for key, wanted in (("title", "title bold"), ("description", "description"),
+                            ("status", "status details")):  # fmt: skip
+            if cls == wanted:
+                data[key] = _strip(_text_of(part))
+    if block.get("href"):
+        data["href"] = block.get("href")
+    return OtherMedia(kind="other", data=data)
+
+
+_MAX_COUNT_DIGITS = 18
+
+
+def _count(text: str) -> int | None:
+    """A reaction count as the writer prints it (``25``; other writers: ``1.2K``)."""
     text = text.strip()
-    if text.isdigit():
-        return int(text)
+    if text.isascii() and text.isdigit():
+        return int(text) if len(text) <= _MAX_COUNT_DIGITS else None
     from ..text import parse_count
 
-    return parse_count(text) or 0
+    value = parse_count(text) if len(text) <= 32 else None
+    return value if value is not None and 0 <= value < 10**_MAX_COUNT_DIGITS else None
 
 
-def _reactions(div: Any) -> tuple[Reaction, ...]:
+def _reactions(container: Any, unread: _Unread, mid: int) -> tuple[Reaction, ...]:
+    """``span.reactions > span.reaction`` (classes ``active``, ``paid``) holding ``span.emoji``,
+    an optional ``span.userpics`` and an optional ``span.count`` (without it, the count is the
+    number of userpics: every reactor is pictured). Reactions in any other layout are reported
+    once per page (see :class:`_Unread`), never read as "no reactions"."""
     found = []
-    for span in div:
-        if span.tag != "span":
+    for span in container:
+        if not isinstance(span.tag, str):
             continue
-        classes = (span.get("class") or "").split()
+        classes = _classes(span)
         if "reaction" not in classes:
+            unread.add(_UNKNOWN_REACTIONS, span, mid)
             continue
-        count = 0
-        emoji = None
-        custom = None
-        for inner in span.iter():
-            inner_cls = inner.get("class")
+        count: int | None = None
+        has_count = False
+        emoji = custom = None
+        recent: list[RecentReaction] | None = None
+        for inner in span:
+            inner_cls = inner.get("class") if isinstance(inner.tag, str) else None
             if inner_cls == "count":
-                count = _count(inner.text or "" if not len(inner) else _text_of(inner))
+                has_count = True
+                count = _count(_text_of(inner))
             elif inner_cls == "emoji":
-                emoji = _strip(inner.text or "" if not len(inner) else _text_of(inner)) or None
-            elif inner.tag == "tg-emoji":
-                custom = inner.get("emoji-id")
+                emoji = _strip(_text_of(inner)) or None
+                for part in inner.iter() if len(inner) else ():
+                    # A custom emoji: <tg-emoji emoji-id>, or its downloaded image or link.
+                    if part.tag == "tg-emoji":
+                        custom = part.get("emoji-id") or custom
+                    elif part.tag == "img":
+                        custom = part.get("src") or custom
+                    elif part.tag == "a":
+                        custom = part.get("href") or custom
+            elif inner_cls == "userpics":
+                recent = [_reactor(pic) for pic in inner if "userpic" in _classes(pic)]
+        if not has_count and recent:
+            count = len(recent)
         if "paid" in classes:
             kind, emoji = "paid", None
-        elif emoji and custom is None:
+        elif custom is not None:
+            kind, emoji = "custom_emoji", None
+        elif emoji:
             kind = "emoji"
         else:
-            kind, emoji = "custom_emoji", None
+            count = None  # neither an emoji nor a custom emoji: not a layout this reads
+        if count is None:
+            unread.add(_UNKNOWN_REACTIONS, span, mid)
+            continue
         found.append(
-            _new_reaction(
+            _build_reaction(
                 {
                     "kind": kind,
                     "count": count,
                     "emoji": emoji,
                     "document_id": custom,
-                    "recent": None,
-                    "extra": EMPTY,
+                    "recent": tuple(recent) if recent else None,
+                    "extra": {"active": True} if "active" in classes else EMPTY,
+                    "count_rounded": None,
                 }
             )
         )
     return tuple(found)
+
+
+_UNKNOWN_REACTIONS = "reactions in a layout this parser does not know"
+
+
+def _reactor(pic: Any) -> RecentReaction:
+    """One pictured reactor: the name is the initials' ``title`` (or the image's ``alt``)."""
+    name = None
+    for inner in pic.iter():
+        name = inner.get("title") or (inner.get("alt") if inner.tag == "img" else None)
+        if name:
+            break
+    return RecentReaction(from_name=_strip(name) if name else None)
 
 
 def _buttons(table: Any) -> tuple[tuple[Button, ...], ...]:
@@ -508,6 +610,87 @@ def _buttons(table: Any) -> tuple[tuple[Button, ...], ...]:
         if row:
             rows.append(tuple(row))
     return tuple(rows)
+
+
+class _Unread:
+    """Blocks a page holds that the parser recognises but cannot read, each reported once per
+    file (:meth:`report`), with the first message that has one and how many do."""
+
+    __slots__ = ("found",)
+
+    def __init__(self) -> None:
+        self.found: dict[str, list[Any]] = {}
+
+    def add(self, what: str, el: Any, mid: int | None) -> None:
+        entry = self.found.get(what)
+        if entry is None:
+            self.found[what] = [mid, el.sourceline, 1]
+        else:
+            entry[2] += 1
+
+    def report(self, ctx: ParseContext, file: str) -> None:
+        for what, (mid, line, count) in self.found.items():
+            where = "a message" if count == 1 else f"{count} messages"
+            ctx.problem(
+                f"{what}: left unread on {where} of this page (the first is here)",
+                SourceLocation(file=file, line=line, message_id=mid),
+            )
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_MESSAGE_ID = re.compile(rb'id="message(-?\d{1,19})"')
+
+
+def _decoded(raw: bytes, ctx: ParseContext, file: str) -> bytes:
+    """The page as UTF-8 for lxml. Telegram writes UTF-8 without a BOM; a BOM is honoured
+    (UTF-16 pages are re-encoded) and undecodable bytes are replaced with U+FFFD and reported
+    with the line and message they sit in, so that one bad byte costs only its own text."""
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            raw, encoding = raw[len(bom) :], name
+            break
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        text = raw.decode(encoding, errors="replace")
+        before = raw[: exc.start]
+        found = _last_message_id(before) if encoding == "utf-8" else None
+        line = before.count(b"\n") + 1 if encoding == "utf-8" else None
+        ctx.problem(
+            f"invalid {encoding.upper().removesuffix('-LE').removesuffix('-BE')} at byte "
+            f"{exc.start}: undecodable bytes were replaced with U+FFFD",
+            SourceLocation(file=file, line=line, message_id=found),
+        )
+        return text.encode("utf-8")
+    return raw if encoding == "utf-8" else text.encode("utf-8")
+
+
+def _line_offset(data: bytes, line: int) -> int:
+    """The byte offset where 1-based ``line`` starts (the end, past the last line)."""
+    at = 0
+    for _ in range(max(0, line - 1)):
+        at = data.find(b"\n", at) + 1
+        if at == 0:
+            return len(data)
+    return at
+
+
+def _last_message_id(data: bytes) -> int | None:
+    at = data.rfind(b'id="message')
+    m = _MESSAGE_ID.match(data, at) if at >= 0 else None
+    return int(m.group(1)) if m else None
+
+
+def _looks_like_message(el: Any) -> bool:
+    """An element a reader would take for a message: class ``message`` or ``id="messageN"``."""
+    cls = el.get("class")
+    if cls and "message" in cls.split():
+        return True
+    return _ID.fullmatch(el.get("id") or "") is not None
+
+
+_ID = re.compile(r"message-?[0-9]{1,19}")
 
 
 class _Carry:
@@ -528,6 +711,7 @@ def _name_and_bot(text: str) -> tuple[str | None, str | None]:
     if " via @" in name:
         name, _, bot_name = name.rpartition(" via @")
         bot = "@" + bot_name.strip()
+        name = name.strip()  # the writer's "first last" has a trailing space before " via @"
     if name in ("", "Deleted Account", "Deleted"):
         return None, bot
     return name, bot
@@ -539,6 +723,8 @@ class DesktopHtmlParser:
     name = "desktop-html"
 
     def detect(self, head: bytes, filename: str | None) -> float:
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 page (never Telegram's own)
+            head = head.decode("utf-16", errors="replace").encode("utf-8")
         lowered = head[:4096].lower()
         if b"<html" not in lowered and b"<!doctype html" not in lowered:
             return 0.0
@@ -562,14 +748,44 @@ class DesktopHtmlParser:
             file = container.display(name) if container else source.name
             try:
                 with container.open(name) if container else source.open() as fh:
-                    tree = etree.parse(fh, HTML_PARSER)
-            except (OSError, etree.LxmlError) as exc:
+                    raw = fh.read()
+            except OSError as exc:
                 ctx.problem(f"page could not be read ({exc})", SourceLocation(file=file))
                 continue
-            root = tree.getroot()
+            except ParseError as exc:  # a corrupt zip member
+                ctx.problem(exc.reason, exc.location)
+                continue
+            except UnsafePathError as exc:  # a page that is a symlink out of the export
+                ctx.problem(f"page not read: {exc}", SourceLocation(file=file))
+                continue
+            data = _decoded(raw, ctx, file)
+            del raw
+            unread = _Unread()
+            try:
+                root = etree.fromstring(data, HTML_PARSER) if data.strip() else None
+            except etree.LxmlError as exc:
+                ctx.problem(f"page could not be read ({exc})", SourceLocation(file=file))
+                continue
             if root is None:
                 ctx.problem("empty page", SourceLocation(file=file))
                 continue
+            fatal = [e for e in HTML_PARSER.error_log if e.level == etree.ErrorLevels.FATAL]
+            if fatal:  # libxml2 stopped there (markup nested over 2048 levels): say so
+                offset = _line_offset(data, fatal[0].line)
+                ctx.problem(
+                    f"the page could not be read past line {fatal[0].line} "
+                    f"({fatal[0].message.strip()}): the messages after it are not in this archive",
+                    SourceLocation(
+                        file=file, line=fatal[0].line, message_id=_last_message_id(data[:offset])
+                    ),
+                )
+            if not data[-64:].rstrip().lower().endswith(b"</html>"):
+                # libxml2 recovers silently from a truncated page: say that it was.
+                ctx.problem(
+                    "the page is cut short (it does not end with </html>): its last message "
+                    "may be incomplete",
+                    SourceLocation(file=file, message_id=_last_message_id(data)),
+                )
             if chat is None:
                 chat = Chat(name=self._chat_name(root))
                 yield chat
@@ -577,8 +793,9 @@ class DesktopHtmlParser:
             if history is None:
                 ctx.problem("no div.history: not a message page", SourceLocation(file=file))
                 continue
-            yield from self._page(history, carry, ctx, file, chat.name)
-            del tree, root, history
+            yield from self._page(history, carry, ctx, file, chat.name, unread)
+            unread.report(ctx, file)
+            del root, history, data
         if chat is None:
             yield Chat()
 
@@ -629,30 +846,33 @@ class DesktopHtmlParser:
         return None
 
     def _page(
-        self, history: Any, carry: _Carry, ctx: ParseContext, file: str, chat_name: str | None
+        self,
+        history: Any,
+        carry: _Carry,
+        ctx: ParseContext,
+        file: str,
+        chat_name: str | None,
+        unread: _Unread,
     ) -> Iterator[Post]:
         index = 0
-        for el in history:
-            if el.tag != "div":
-                continue
+        for el in _message_elements(history, unread):
             cls = _classes(el)
-            if "message" not in cls:
-                continue
-            raw_id = el.get("id", "")
-            try:
-                mid = int(raw_id.removeprefix("message"))
-            except ValueError:
+            raw_id = el.get("id") or ""
+            if _ID.fullmatch(raw_id) is None:
                 ctx.problem(
                     f"message element without a numeric id ({raw_id!r})",
                     SourceLocation(file=file, line=el.sourceline, message_index=index),
                 )
                 index += 1
                 continue
+            mid = int(raw_id[7:])
             try:
                 if "service" in cls:
                     post = self._service(el, mid, carry, chat_name)
                 else:
-                    post = self._message(el, mid, cls, carry, ctx, file)
+                    post = self._message(el, mid, cls, carry, ctx, file, unread)
+            except ParseError:
+                raise  # strict mode: a problem already reported
             except Exception as exc:  # an unexpected shape: report it where it is, go on
                 ctx.problem(
                     f"unreadable message ({type(exc).__name__}: {exc})",
@@ -666,7 +886,7 @@ class DesktopHtmlParser:
     def _service(self, el: Any, mid: int, carry: _Carry, chat_name: str | None) -> Post | None:
         body = next((c for c in el if c.tag == "div" and "body" in _classes(c)), None)
         if body is None:
-            return None
+            body = el  # flattened by a post-processing tool: the element is its own body
         text = _strip(_text_of(body))
         if mid < 0 and _DATE_SEPARATOR.match(text):
             return None  # a date separator, not a message
@@ -675,7 +895,11 @@ class DesktopHtmlParser:
         if text == "No exported messages":
             return None
         values: dict[str, Any] = {"id": mid, "type": "service"}
-        for pattern, action, fields in _SERVICE:
+        # The sentences' patterns backtrack: on a hostile sentence their cost grows with the
+        # square of its length. Telegram's are short (names and titles of at most 128 chars);
+        # a longer one is kept verbatim, as an unknown sentence is.
+        patterns = _SERVICE if len(text) <= _MAX_SERVICE_SENTENCE else ()
+        for pattern, action, fields in patterns:
             m = pattern.match(text)
             if m is None:
                 continue
@@ -704,7 +928,14 @@ class DesktopHtmlParser:
         return _build_post(values)
 
     def _message(
-        self, el: Any, mid: int, cls: list[str], carry: _Carry, ctx: ParseContext, file: str
+        self,
+        el: Any,
+        mid: int,
+        cls: list[str],
+        carry: _Carry,
+        ctx: ParseContext,
+        file: str,
+        unread: _Unread,
     ) -> Post:
         body = None
         for child in el:
@@ -718,12 +949,14 @@ class DesktopHtmlParser:
         author = via_bot = None
         has_author = False
         forward: Forward | None = None
-        for kind, child in self._fill(body, values, ctx, file, mid):
+        for kind, child in self._fill(body, values, ctx, file, mid, unread):
             if kind == "from_name":
                 author, via_bot = _name_and_bot(_text_of(child))
                 has_author = True
             else:
-                forward = self._forward(child, values, ctx, file, mid, carry if joined else None)
+                forward = self._forward(
+                    child, values, ctx, file, mid, carry if joined else None, unread
+                )
         if joined and not has_author:
             if not carry.seen:
                 ctx.problem(
@@ -747,48 +980,84 @@ class DesktopHtmlParser:
         return _build_post(values)
 
     def _fill(
-        self, body: Any, values: dict[str, Any], ctx: ParseContext, file: str, mid: int
+        self,
+        body: Any,
+        values: dict[str, Any],
+        ctx: ParseContext,
+        file: str,
+        mid: int,
+        unread: _Unread,
     ) -> list[tuple[str, Any]]:
         """Read date, reply, media, text, buttons, signature and reactions of a body; return
         its sender and forwarded-body divs, in order, for the caller (one pass over it)."""
         senders: list[tuple[str, Any]] = []
         for child in body:
             tag = child.tag
-            if tag == "table" and "bot_button_table" in _classes(child):
-                values["inline_bot_buttons"] = _buttons(child)
-                continue
-            if tag != "div":
+            if not isinstance(tag, str):
                 continue
             cls = child.get("class", "")
-            if cls.startswith("pull_right date details"):
-                parsed = _parse_title(child.get("title", ""))
-                if parsed is None:
-                    ctx.problem(
-                        f"unreadable date title {child.get('title')!r}",
-                        SourceLocation(file=file, line=child.sourceline, message_id=mid),
-                    )
-                else:
-                    values["date"], values["date_local"], _aware = parsed
-            elif cls == "reply_to details":
-                link = child.find(".//a")
-                target = _GO_TO.search(link.get("href", "")) if link is not None else None
-                if target:
-                    values["reply_to_id"] = int(target.group(1))
-                else:
-                    values["extra"] = {**values.get("extra", {}), "reply_to_other_chat": True}
-            elif cls == "media_wrap clearfix":
-                media = _media(child)
-                if media is not None:
-                    values["media"] = media
-            elif cls == "text":
-                values["text"], values["entities"] = _rich_text(child)
-            elif cls == "signature details":
-                values["signature"] = _strip(_text_of(child))
-            elif "reactions" in cls.split():
-                values["reactions"] = _reactions(child)
-            elif cls == "from_name" or cls == "forwarded body":
-                senders.append((cls, child))
+            if tag == "div":
+                if cls.startswith("pull_right date details"):
+                    parsed = _parse_title(child.get("title", ""))
+                    if parsed is None:
+                        ctx.problem(
+                            f"unreadable date title {child.get('title')!r}",
+                            SourceLocation(file=file, line=child.sourceline, message_id=mid),
+                        )
+                    else:
+                        values["date"], values["date_local"], _aware = parsed
+                    continue
+                if cls == "reply_to details":
+                    link = child.find(".//a")
+                    target = _GO_TO.search(link.get("href", "")) if link is not None else None
+                    if target:
+                        values["reply_to_id"] = int(target.group(1))
+                    else:
+                        values["extra"] = {**values.get("extra", {}), "reply_to_other_chat": True}
+                    continue
+                if cls == "media_wrap clearfix":
+                    media = _media(child, unread, mid)
+                    if media is not None:
+                        values["media"] = media
+                        path = getattr(media, "path", None)
+                        if path is not None:
+                            self._check_path(path, child, ctx, file, mid)
+                    continue
+                if cls == "text":
+                    values["text"], values["entities"] = _rich_text(child)
+                    continue
+                if cls == "signature details":
+                    values["signature"] = _strip(_text_of(child))
+                    continue
+                if cls == "from_name" or cls == "forwarded body":
+                    senders.append((cls, child))
+                    continue
+                if cls == "pull_left forwarded userpic_wrap":
+                    continue
+            elif tag == "table" and "bot_button_table" in cls.split():
+                values["inline_bot_buttons"] = _buttons(child)
+                continue
+            if "reactions" in cls.split():  # span.reactions (2024+ writers), div.reactions
+                values["reactions"] = _reactions(child, unread, mid)
+            elif _strip(_text_of(child)) or len(child):
+                unread.add(f"blocks this parser does not know (<{tag} class={cls!r}>)", child, mid)
         return senders
+
+    @staticmethod
+    def _check_path(path: str, el: Any, ctx: ParseContext, file: str, mid: int) -> None:
+        """A media path that would leave the export is kept as written (the post is the
+        export's) but reported; :meth:`tgarchive.Archive.resolve` refuses to follow it."""
+        if not path or (
+            ".." not in path and "\x00" not in path and path[0] not in "/\\" and path[1:2] != ":"
+        ):
+            return  # the common case, without building a path object
+        try:
+            _check_relative(path)
+        except UnsafePathError as exc:
+            ctx.problem(
+                f"media path outside the export, kept but never followed: {exc}",
+                SourceLocation(file=file, line=el.sourceline, message_id=mid),
+            )
 
     def _forward(
         self,
@@ -798,14 +1067,17 @@ class DesktopHtmlParser:
         file: str,
         mid: int,
         carry: _Carry | None,
+        unread: _Unread,
     ) -> Forward:
         name: str | None = None
         date: datetime | None = None
         found = False
-        for kind, child in self._fill(div, values, ctx, file, mid):
+        for kind, child in self._fill(div, values, ctx, file, mid, unread):
             if kind == "from_name":
                 found = True
-                name, _bot = _name_and_bot(child.text or "")
+                name, bot = _name_and_bot(child.text or "")
+                if bot:  # the original was sent via a bot: the writer says so here
+                    values["via_bot"] = bot
                 for span in child.iter("span"):
                     if "date" in _classes(span):
                         parsed = _parse_title(span.get("title", ""))
@@ -814,6 +1086,32 @@ class DesktopHtmlParser:
         if not found and carry is not None and carry.forward is not None:
             return carry.forward  # a joined forward from the same origin
         return _build_forward({"from_name": name, "date": date})
+
+
+def _message_elements(container: Any, unread: _Unread) -> Iterator[Any]:
+    """The elements of ``div.history`` that look like messages, in order. Wrappers added by
+    post-processing tools are looked into (iteratively: any depth); anything else that is
+    neither a message, a pagination link nor empty is reported once per page."""
+    stack = [iter(container)]
+    while stack:
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+            continue
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if _looks_like_message(el):
+            yield el
+            continue
+        cls = el.get("class") or ""
+        if tag == "a" and "pagination" in cls:
+            continue
+        if el.text and _strip(el.text):
+            unread.add(f"elements of div.history that are not messages (<{tag} class={cls!r}>)",
+                       el, None)  # fmt: skip
+        if len(el):  # a wrapper, perhaps of messages: look inside (each element once)
+            stack.append(iter(el))
 
 
 def _ranges(numbers: list[int]) -> str:

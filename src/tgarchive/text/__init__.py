@@ -36,6 +36,11 @@ from ._particles import Keyword, build_idf, keywords, korean_noun, split_particl
 from ._script import Run, Script, script_runs
 from ._utf16 import from_utf16_offset, to_utf16_offset, utf16_len
 
+# The classes users annotate with show (and pickle) under the module they are imported from.
+for _cls in (Keyword, LangGuess, Run, Span):
+    _cls.__module__ = __name__
+del _cls
+
 __all__ = [
     "Keyword",
     "Lang",

@@ -158,13 +158,122 @@ def _detect(text: str, entities: Iterable[Any] | None) -> LangGuess:
     share = ko / (ko + en) if ko + en else 0.0
     if share >= KO_THRESHOLD:
         return LangGuess("ko", share, share, counts)
-    if share <= EN_THRESHOLD:
-        return LangGuess("en", 1.0 - share, share, counts)
-    if best_en_run >= MIN_EN_CLAUSE and best_ko_run >= MIN_KO_CLAUSE:
+    if share > EN_THRESHOLD and best_en_run >= MIN_EN_CLAUSE and best_ko_run >= MIN_KO_CLAUSE:
         return LangGuess("mixed", 1.0 - abs(share - 0.5) * 2, share, counts)
-    if share >= 0.5:
+    if share > EN_THRESHOLD and share >= 0.5:
         return LangGuess("ko", share, share, counts)
+    # The Latin letters carry the text: English, or another Latin-script language?
+    foreign = _latin_foreign(cleaned)
+    if foreign is not None:
+        confidence, strong = foreign
+        language, probability = _language_probability(cleaned)
+        if language != "en" and (strong or probability >= WEAK_EVIDENCE_PROBABILITY):
+            return LangGuess("other", confidence, share, counts, language)
     return LangGuess("en", 1.0 - share, share, counts)
+
+
+# Function words that tell English from the other Latin-script languages a channel meets.
+# Words that are function words on both sides ("a", "in", "an", "die", "was", "on", "me"...)
+# are in neither list: they prove nothing.
+def _words(*groups: str) -> frozenset[str]:
+    return frozenset(word for group in groups for word in group.split())
+
+
+_EN_WORDS = _words(
+    """the and of to for with that this it its we you our your are be been were has have had
+    at by from as or not but if they their them what how can all just about get out up now
+    here there which who whom more one my he she his her than then when where why do does did
+    i us very would could should into over after before new while these those thanks thank
+    please let's let via"""
+)
+# Words English also uses ("son", "plus", "van", "hat", "den", "dan"...) are left out.
+_OTHER_WORDS = _words(
+    # Spanish
+    """el la los las del que y en un una unos unas es por para se como más pero sus le su al
+    muy este esta estos estas también está están ser entre nuestro nuestra nuestros hoy
+    gracias muchas muchos todo todos cuando donde porque qué cómo nosotros ustedes hola
+    alguien sabe""",
+    # French
+    """les des du et est une qui pour dans sur au aux avec ce cette ces il elle nous vous ils
+    sont être été très mais ou où notre nos votre vos leur leurs merci beaucoup c'est aussi
+    tous je tu fait faire chez sans""",
+    # German
+    """der das und ist nicht ein eine einen einem einer zu mit von für auf ich sie es wir ihr
+    sich dem auch noch wird werden wurde sind bei aus nach oder aber wie sehr danke heute
+    unsere unser haben vom zum zur über kein keine""",
+    # Portuguese, Italian, Dutch: neighbours the detector should not call English either
+    """não uma os das dos obrigado muito você della delle degli sono questo questa anche grazie
+    het een niet voor zijn ook maar""",
+    # Indonesian / Malay
+    """yang di ini itu dengan untuk tidak dari dalam akan pada juga ke kami saya bisa karena
+    sudah atau oleh telah kita mereka baru saja terima kasih apakah tahu sangat lebih banyak
+    seperti hanya""",
+    # Vietnamese
+    """và của là có không được cho các những một này với người trong đã để rất cảm ơn bạn
+    chúng tôi đang khi từ như nhiều năm""",
+)
+_LATIN_WORD = re.compile("[a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff']+")
+_ELIDED = frozenset({"c", "d", "l", "j", "qu", "n", "s", "m", "t", "dell", "all", "un"})
+_EN_CONTRACTED = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
+# Rare in English, common in German: half a word of evidence.
+_HALF_OTHER_WORDS = frozenset({"die"})
+_SENTENCE_END = re.compile(r"[.!?\n:;¡¿]")
+MIN_FOREIGN_EVIDENCE = 2.0
+"""Words of another Latin-script language (function words, letters English does not use)
+that call a Latin text ``other`` outright: short English ("Nice", "LGTM") stays ``en``."""
+MIN_WEAK_WORDS = 4
+WEAK_EVIDENCE_PROBABILITY = 0.95
+"""How sure langdetect must be (of a language other than English) when the words alone are
+weak evidence; langdetect alone calls "Café culture in Seoul" Romanian."""
+
+
+def _latin_foreign(cleaned: str) -> tuple[float, bool] | None:
+    """Evidence that the Latin words of ``cleaned`` are not English: ``(confidence, strong)``,
+    or ``None`` when they are English or there is too little to tell.
+
+    Counted per word: a function word of another language is 1 (0.5 capitalised inside a
+    sentence); a word with a letter English does not use is 1 (0.5 capitalised: José, Zürich,
+    Café may be names); a word in capitals (an acronym: JE, DE) is nothing.
+    English function words count against it, twice. Strong evidence is
+    :data:`MIN_FOREIGN_EVIDENCE` against no more than half as much English; weak evidence (one
+    word, no English, a sentence of at least :data:`MIN_WEAK_WORDS` words) needs langdetect
+    to be sure as well.
+    """
+    english = 0
+    foreign = 0.0
+    words = 0
+    text = cleaned.replace("\u2019", "'")
+    last = 0
+    for match in _LATIN_WORD.finditer(text):
+        written = match.group().strip("'")
+        # A capital opening a sentence says nothing; elsewhere it marks a name.
+        starts_sentence = words == 0 or _SENTENCE_END.search(text, last, match.start()) is not None
+        last = match.end()
+        words += 1
+        if len(written) > 1 and written.isupper():
+            continue  # an acronym (JE, ET, DE): no language
+        word = written.lower()
+        capital = written[:1].isupper()
+        weight = 1.0 if starts_sentence or not capital else 0.5
+        if word in _EN_WORDS:
+            english += 1
+        elif word in _OTHER_WORDS:
+            foreign += weight
+        elif not word.isascii():
+            foreign += 0.5 if capital else 1.0  # Café, José: maybe a name
+        elif word in _HALF_OTHER_WORDS:
+            foreign += weight / 2
+        elif "'" in word:
+            head, _, tail = word.partition("'")
+            if head in _ELIDED:
+                foreign += weight  # French or Italian elision: c'est, l'IA, d'euros
+            elif tail in _EN_CONTRACTED:
+                english += 1  # it's, don't, we're
+    if foreign >= MIN_FOREIGN_EVIDENCE and foreign > 2 * english:
+        return foreign / (foreign + english), True
+    if foreign >= 1 and english == 0 and words >= MIN_WEAK_WORDS:
+        return foreign / words, False
+    return None
 
 
 def detect_lang_lines(
@@ -187,6 +296,12 @@ _factory: Any = None
 
 def _name_language(cleaned: str) -> str | None:
     """langdetect's name for a non-Korean, non-English text, from a private seeded factory."""
+    return _language_probability(cleaned)[0]
+
+
+def _language_probability(cleaned: str) -> tuple[str | None, float]:
+    """langdetect's most likely language for ``cleaned`` and its probability, from a private
+    seeded factory (``(None, 0.0)`` when it cannot tell or is not installed)."""
     global _factory
     try:
         from langdetect.detector_factory import DetectorFactory
@@ -201,11 +316,12 @@ def _name_language(cleaned: str) -> str | None:
             detector = _factory.create()
             detector.append(cleaned)
             try:
-                return str(detector.detect())
-            except LangDetectException:
-                return None
+                best = detector.get_probabilities()[0]
+            except (LangDetectException, IndexError):
+                return None, 0.0
+            return str(best.lang), float(best.prob)
     except Exception:
-        return None
+        return None, 0.0
 
 
 def _profiles_dir() -> str:

@@ -30,6 +30,7 @@ from ..models import Archive, Chat, Post
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "ItemStream",
     "WriteData",
     "WriteTarget",
     "Writer",
@@ -65,6 +66,37 @@ class Writer(Protocol):
         ...
 
 
+class ItemStream(Iterable[Chat | Post]):
+    """The chats and posts of a source as its parser yields them, read once, plus what the
+    parser knows about the whole export once they are read: ``account`` sections and
+    top-level ``source_keys`` (an account export writes them after its chats) and the
+    ``issues`` of lenient mode. :func:`tgarchive.convert` hands writers one of these."""
+
+    def __init__(self, items: Iterable[Chat | Post], *, format: str, context: Any = None) -> None:
+        self._items = items
+        self.format = format
+        """The name of the parser reading the source."""
+        self._context = context
+
+    def __iter__(self) -> Iterator[Chat | Post]:
+        return iter(self._items)
+
+    @property
+    def account(self) -> dict[str, Any] | None:
+        """Account-level sections (complete once the stream has been read)."""
+        return getattr(self._context, "account", None)
+
+    @property
+    def source_keys(self) -> tuple[str, ...] | None:
+        """Top-level keys of the source (complete once the stream has been read)."""
+        return getattr(self._context, "source_keys", None)
+
+    @property
+    def issues(self) -> list[Any]:
+        """Problems recorded so far in lenient mode."""
+        return list(getattr(self._context, "issues", []))
+
+
 def iter_items(data: WriteData) -> Iterator[Chat | Post]:
     """The chats and posts of ``data`` in stream order: each chat, then its posts."""
     if isinstance(data, Archive):
@@ -90,6 +122,10 @@ def as_archive(data: WriteData, *, format: str = "stream") -> Archive:
                 chat = Chat()
                 archive.chats.append(chat)
             chat.posts.append(item)
+    if isinstance(data, ItemStream):
+        archive.account = data.account
+        archive.source_keys = data.source_keys
+        archive.issues = data.issues
     return archive
 
 
@@ -200,8 +236,13 @@ def default_writers() -> WriterRegistry:
         if writer.name not in registry:
             registry.register(writer, origin=origin)
     # A source tree that was never installed has no entry-point metadata; keep the built-ins.
+    from .csv import CsvWriter
     from .desktop_json import DesktopJsonWriter
+    from .jsonl import JsonlWriter
+    from .parquet import ParquetWriter
+    from .sqlite import SqliteWriter
 
-    if DesktopJsonWriter.name not in registry:
-        registry.register(DesktopJsonWriter())
+    for cls in (DesktopJsonWriter, JsonlWriter, CsvWriter, ParquetWriter, SqliteWriter):
+        if cls.name not in registry:
+            registry.register(cls())
     return registry

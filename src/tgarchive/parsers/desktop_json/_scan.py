@@ -42,6 +42,7 @@ __all__ = [
     "MESSAGES_BEGIN",
     "MESSAGES_END",
     "MESSAGE_BATCH",
+    "PROBLEM",
     "SECTION_BEGIN",
     "SECTION_END",
     "JsonScanError",
@@ -61,6 +62,13 @@ CHAT_BEGIN = 6  # (CHAT_BEGIN, "section", index, None, offset)
 CHAT_END = 7
 MESSAGE_BATCH = 8  # (MESSAGE_BATCH, "", first index, [raw, ...], None): places via Locator;
 # duplicate keys are not seen in a batch: ask Locator.exact for a message that may have them
+PROBLEM = 9  # (PROBLEM, scope, message index or None, (reason, message id or None), offset):
+# something was stepped over or repaired (a message that is not JSON, invalid UTF-8, a value
+# nested too deep); reading goes on after it
+
+MAX_DEPTH = 1000
+"""How deeply arrays and objects may nest inside an export (Telegram's own files nest fewer
+than ten levels; orjson refuses more than 1024). Deeper values are reported, never recursed."""
 
 Event = tuple[int, str, Any, Any, int | None]
 
@@ -89,6 +97,14 @@ class JsonScanError(ValueError):
         self.reason = reason
         self.offset = offset
         self.index = index
+
+
+class InvalidUtf8Error(JsonScanError):
+    """A value holds bytes that are not UTF-8; ``start`` is where, in the value."""
+
+    def __init__(self, reason: str, start: int) -> None:
+        super().__init__(reason)
+        self.start = start
 
 
 class DupDict(dict[str, Any]):
@@ -134,7 +150,11 @@ def loads(data: bytes, *, pairs: bool = False) -> Any:
     try:
         return json.loads(fixed.decode("utf-8"), object_pairs_hook=_pairs_hook)
     except UnicodeDecodeError as exc:
-        raise JsonScanError(f"invalid UTF-8 at byte {exc.start} of this value") from exc
+        raise InvalidUtf8Error(
+            f"invalid UTF-8 at byte {exc.start} of this value", exc.start
+        ) from exc
+    except RecursionError:
+        raise JsonScanError(f"a value is nested deeper than {MAX_DEPTH} levels") from None
     except json.JSONDecodeError as exc:
         raise JsonScanError(
             f"invalid JSON: {exc.msg} (line {exc.lineno} col {exc.colno} of this value)"
@@ -167,7 +187,9 @@ class _Reader:
         """Read more; returns how far existing offsets moved left (-1 at end of input)."""
         if self.eof:
             return -1
-        chunk = self.stream.read(_CHUNK)
+        # A value larger than a chunk (one 64 MB text) is read in growing reads, so that
+        # gathering it costs time linear in its size, not quadratic.
+        chunk = self.stream.read(max(_CHUNK, len(self.buf) - self.pos))
         if not chunk:
             self.eof = True
             return -1
@@ -270,6 +292,8 @@ def _split(batch: bytes, close: bytes, start: int) -> Iterator[tuple[bytes, int]
         if i < 0:
             return
         nl = batch.find(b"\n", end)
+        if nl < 0:  # the batch ends with this message (cut at the array's end)
+            return
         pos = nl + 1
 
 
@@ -399,12 +423,17 @@ def _object_members(r: _Reader, indent: int, scope: str, located: Locator) -> It
         elif rest == b"[" and key == "list" and scope == "section":
             yield (MEMBER, scope, key, None, at)
             yield from _chat_list(r, indent + 1, located)
-        elif rest in (b"{", b"["):
-            close = b"\n" + pad + (b"}" if rest == b"{" else b"]")
-            body = r.block(close, at)
-            yield (MEMBER, scope, key, _loads_at(rest + b"\n" + body, at), at)
         else:
-            yield (MEMBER, scope, key, _loads_at(rest, at), at)
+            if rest in (b"{", b"["):
+                close = b"\n" + pad + (b"}" if rest == b"{" else b"]")
+                rest = rest + b"\n" + r.block(close, at)
+            try:
+                value = _loads_at(rest, at)
+            except JsonScanError as exc:
+                # The member's extent is known: report it, step over it, read on.
+                yield (PROBLEM, scope, None, (f"{key!r}: {exc.reason}; left out", None), at)
+                continue
+            yield (MEMBER, scope, key, value, at)
 
 
 def _loads_at(data: bytes, at: int, index: int | None = None, *, pairs: bool = False) -> Any:
@@ -459,7 +488,7 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
                 item = item + b"\n" + r.block(closer, at)
             elif not line.startswith(b" " * indent) or line.startswith(b" ", indent):
                 raise JsonScanError("expected a message object", at, index)
-            yield (MESSAGE, "", index, _loads_at(item.rstrip(b","), at, index), at)
+            yield from _message(item.rstrip(b","), at, index)
             index += 1
             continue
         # Many messages in one orjson call, parsed as one JSON array. Only when that fails is
@@ -487,74 +516,178 @@ def _messages(r: _Reader, indent: int, located: Locator) -> Iterator[Event]:
                 located.batch = None
                 continue
             for data, data_at in _split(batch, close, at):
-                raw = _loads_at(data, data_at, index, pairs=_may_repeat_keys(data))
-                yield (MESSAGE, "", index, raw, data_at)
+                yield from _message(data, data_at, index)
                 index += 1
             continue
-        data = r.block(close, at)
-        yield (MESSAGE, "", index, _loads_at(data, at, index, pairs=_may_repeat_keys(data)), at)
+        yield from _message(r.block(close, at), at, index)
         index += 1
+
+
+def _message(data: bytes, at: int, index: int) -> Iterator[Event]:
+    """The event of one message whose extent is known: a message that cannot be read costs
+    only itself. Invalid UTF-8 is replaced by U+FFFD (and reported); a message that is not
+    JSON at all is reported and stepped over."""
+    pairs = _may_repeat_keys(data)
+    try:
+        yield (MESSAGE, "", index, loads(data, pairs=pairs), at)
+        return
+    except InvalidUtf8Error as exc:
+        problem = f"invalid UTF-8 at byte {exc.start} of this message, replaced by U+FFFD"
+        data = data.decode("utf-8", "replace").encode("utf-8")
+    except JsonScanError as exc:
+        yield (PROBLEM, "", index, (f"{exc.reason}; the message is left out", None), at)
+        return
+    try:
+        raw = loads(data, pairs=pairs)
+    except JsonScanError as exc:
+        yield (PROBLEM, "", index, (f"{exc.reason}; the message is left out", None), at)
+        return
+    mid = raw.get("id") if isinstance(raw, dict) else None
+    yield (PROBLEM, "", index, (problem, mid if type(mid) is int else None), at)
+    yield (MESSAGE, "", index, raw, at)
 
 
 # -- the fallback: any JSON layout, through ijson ------------------------------------------
 
 
 class _FixingStream:
-    r"""A binary stream that rewrites ``\xHH`` escapes on the fly for ijson."""
+    r"""A binary stream for ijson that rewrites ``\xHH`` escapes on the fly, replaces invalid
+    UTF-8 by U+FFFD (recording where, in ``bad``), and reads in growing sizes while one value
+    spans reads (ijson's C backend re-examines a value's bytes at every read: fixed-size reads
+    would make one huge text cost quadratic time). ``events`` is counted by the scanner."""
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
         self.carry = b""
+        self.offset = 0  # file offset of the next byte read from ``stream``
+        self.bad: list[int] = []  # file offsets of invalid UTF-8, not yet reported
+        self.events = 0
+        self._seen = -1
+        self._size = _CHUNK
 
     def read(self, size: int = -1) -> bytes:
         if size == 0:  # ijson probes with read(0) to tell bytes from str
             return b""
-        chunk = self.carry + self.stream.read(size if size > 0 else _CHUNK)
+        if self.events == self._seen:
+            self._size *= 2  # no event since the last read: one value spans them
+        else:
+            self._size = _CHUNK
+        self._seen = self.events
+        start = self.offset - len(self.carry)
+        raw = self.stream.read(self._size)
+        self.offset += len(raw)
+        chunk = self.carry + raw
         self.carry = b""
         if not chunk:
             return b""
-        # Hold back a trailing run of backslashes (and what may follow) for the next read,
-        # so that an escape split across reads is seen whole.
-        tail = chunk.rfind(b"\\", max(0, len(chunk) - 4))
-        if tail >= 0:
-            start = tail
-            while start > 0 and chunk[start - 1 : start] == b"\\":
-                start -= 1
-            more = self.stream.read(8)
-            if more:
-                self.carry = chunk[start:] + more
-                chunk = chunk[:start]
+        if raw:
+            # Hold back what may be the start of an escape or of a UTF-8 sequence split
+            # across reads, so that each is seen whole.
+            keep = _incomplete_tail(chunk)
+            if keep:
+                self.carry = chunk[-keep:]
+                chunk = chunk[:-keep]
                 if not chunk:
                     return self.read(size)
+        chunk = self._valid_utf8(chunk, start)
         return fix_escapes(chunk) if b"\\x" in chunk else chunk
+
+    def _valid_utf8(self, chunk: bytes, start: int) -> bytes:
+        try:
+            chunk.decode("utf-8")
+            return chunk
+        except UnicodeDecodeError:
+            pass
+        out: list[bytes] = []
+        pos = 0
+        while True:
+            try:
+                chunk[pos:].decode("utf-8")
+                out.append(chunk[pos:])
+                return b"".join(out)
+            except UnicodeDecodeError as exc:
+                self.bad.append(start + pos + exc.start)
+                out.append(chunk[pos : pos + exc.start])
+                out.append("\ufffd".encode())
+                pos += exc.end
+
+
+def _incomplete_tail(chunk: bytes) -> int:
+    """How many bytes at the end of ``chunk`` may begin an escape or a UTF-8 sequence that
+    the next read completes."""
+    keep = 0
+    tail = chunk.rfind(b"\\", max(0, len(chunk) - 6))
+    if tail >= 0:
+        begin = tail
+        while begin > 0 and chunk[begin - 1 : begin] == b"\\":
+            begin -= 1
+        keep = len(chunk) - begin
+    for back in range(1, min(4, len(chunk)) + 1):
+        byte = chunk[-back]
+        if byte < 0x80:
+            break
+        if byte >= 0xC0:  # a lead byte: is its sequence complete?
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            if need > back:
+                keep = max(keep, back)
+            break
+    return keep
+
+
+class _TooDeepError(Exception):
+    """A value nested deeper than :data:`MAX_DEPTH`; its events have been consumed."""
 
 
 def _build(ev: str, val: Any, it: Iterator[tuple[str, Any]]) -> Any:
-    if ev == "start_map":
-        result: dict[str, Any] = {}
-        dups: list[tuple[str, Any]] | None = None
-        for ev2, key in it:
-            if ev2 == "end_map":
-                break
-            ev3, val3 = next(it)
-            value = _build(ev3, val3, it)
-            if key in result:
+    """The value whose first event is ``(ev, val)``, built without recursion; a value nested
+    deeper than :data:`MAX_DEPTH` is consumed and refused with :class:`_TooDeepError`."""
+    if ev != "start_map" and ev != "start_array":
+        return val
+    # A stack of open containers: (container, pending key, duplicates of a map).
+    stack: list[tuple[Any, list[Any], list[tuple[str, Any]] | None]] = []
+    container: Any = {} if ev == "start_map" else []
+    key: list[Any] = [None]
+    dups: list[tuple[str, Any]] | None = None
+    for ev2, val2 in it:
+        if ev2 == "map_key":
+            key[0] = val2
+            continue
+        if ev2 == "start_map" or ev2 == "start_array":
+            if len(stack) >= MAX_DEPTH:
+                _skip(it, len(stack) + 2)  # the new container, the open one, the stack's
+                raise _TooDeepError
+            stack.append((container, key, dups))
+            container, key, dups = ({} if ev2 == "start_map" else []), [None], None
+            continue
+        if ev2 == "end_map" or ev2 == "end_array":
+            value = container
+            if dups:
+                value = DupDict(container)
+                value.dups = dups
+            if not stack:
+                return value
+            container, key, dups = stack.pop()
+        else:
+            value = val2
+        if type(container) is list:
+            container.append(value)
+        else:
+            name = key[0]
+            if name in container:
                 dups = dups or []
-                dups.append((key, result[key]))
-            result[key] = value
-        if dups:
-            dd = DupDict(result)
-            dd.dups = dups
-            return dd
-        return result
-    if ev == "start_array":
-        items = []
-        for ev2, val2 in it:
-            if ev2 == "end_array":
-                break
-            items.append(_build(ev2, val2, it))
-        return items
-    return val
+                dups.append((name, container[name]))
+            container[name] = value
+    raise JsonScanError("the file ends inside a value")
+
+
+def _skip(it: Iterator[tuple[str, Any]], depth: int) -> None:
+    for ev, _ in it:
+        if ev == "start_map" or ev == "start_array":
+            depth += 1
+        elif ev == "end_map" or ev == "end_array":
+            depth -= 1
+            if depth == 0:
+                return
 
 
 def scan_any(open_stream: Callable[[], BinaryIO]) -> Iterator[Event]:
@@ -585,19 +718,59 @@ def scan_any(open_stream: Callable[[], BinaryIO]) -> Iterator[Event]:
 def _scan_backend(stream: BinaryIO, backend: Any) -> Iterator[Event]:
     from ijson import JSONError
 
+    fixing = _FixingStream(stream)
     try:
-        it = iter(backend.basic_parse(_FixingStream(stream), use_float=True))
+        it = _counted(iter(backend.basic_parse(fixing, use_float=True)), fixing)
         ev, _ = next(it)
         if ev != "start_map":
             raise JsonScanError("the export must be a JSON object")
-        yield from _any_members(it, "root")
-    except JSONError as exc:
+        yield from _any_members(it, "root", fixing)
+        yield from _repairs(fixing)
+    except JsonScanError:
+        raise
+    except (JSONError, ValueError) as exc:  # the pure-Python backend raises json's errors
         raise JsonScanError(f"invalid JSON: {exc}") from exc
     except StopIteration:
         raise JsonScanError("the file ends before the export does") from None
 
 
-def _any_members(it: Iterator[tuple[str, Any]], scope: str) -> Iterator[Event]:
+def _counted(it: Iterator[tuple[str, Any]], fixing: _FixingStream) -> Iterator[tuple[str, Any]]:
+    for item in it:
+        fixing.events += 1
+        yield item
+
+
+def _repairs(fixing: _FixingStream, index: int | None = None, raw: Any = None) -> Iterator[Event]:
+    """Report the invalid UTF-8 replaced so far, placed by file offset (and at message
+    ``index`` when given)."""
+    mid = raw.get("id") if type(raw) is dict else None
+    while fixing.bad:
+        at = fixing.bad.pop(0)
+        reason = f"invalid UTF-8 at byte {at} of the file, replaced by U+FFFD"
+        yield (PROBLEM, "", index, (reason, mid if type(mid) is int else None), at)
+
+
+def _shows_replacement(value: Any) -> bool:
+    try:
+        return b"\xef\xbf\xbd" in orjson.dumps(value)
+    except TypeError:  # integers beyond 64 bits
+        return "\ufffd" in json.dumps(value, ensure_ascii=False)
+
+
+def _any_value(
+    ev: str, val: Any, it: Iterator[tuple[str, Any]], what: str, index: int | None
+) -> tuple[bool, Any | Event]:
+    """``(True, value)``, or ``(False, a PROBLEM event)`` for a value nested too deep."""
+    try:
+        return True, _build(ev, val, it)
+    except _TooDeepError:
+        reason = f"{what} is nested deeper than {MAX_DEPTH} levels; left out"
+        return False, (PROBLEM, "", index, (reason, None), None)
+
+
+def _any_members(
+    it: Iterator[tuple[str, Any]], scope: str, fixing: _FixingStream
+) -> Iterator[Event]:
     for ev, key in it:
         if ev == "end_map":
             return
@@ -607,11 +780,15 @@ def _any_members(it: Iterator[tuple[str, Any]], scope: str) -> Iterator[Event]:
             for index, (ev3, val3) in enumerate(it):
                 if ev3 == "end_array":
                     break
-                yield (MESSAGE, "", index, _build(ev3, val3, it), None)
+                ok, value = _any_value(ev3, val3, it, "the message", index)
+                if fixing.bad and ok and _shows_replacement(value):
+                    # The stream reads ahead: the repair belongs to the message showing it.
+                    yield from _repairs(fixing, index, value)
+                yield (MESSAGE, "", index, value, None) if ok else value
             yield (MESSAGES_END, scope, None, None, None)
         elif ev2 == "start_map" and key in _SECTIONS and scope == "root":
             yield (SECTION_BEGIN, scope, key, None, None)
-            yield from _any_members(it, "section")
+            yield from _any_members(it, "section", fixing)
             yield (SECTION_END, scope, key, None, None)
         elif ev2 == "start_array" and key == "list" and scope == "section":
             yield (MEMBER, scope, key, None, None)
@@ -621,7 +798,10 @@ def _any_members(it: Iterator[tuple[str, Any]], scope: str) -> Iterator[Event]:
                 if ev3 != "start_map":
                     raise JsonScanError("expected a chat object in the chat list")
                 yield (CHAT_BEGIN, "section", index, None, None)
-                yield from _any_members(it, "chat")
+                yield from _any_members(it, "chat", fixing)
                 yield (CHAT_END, "section", index, None, None)
         else:
-            yield (MEMBER, scope, key, _build(ev2, val2, it), None)
+            ok, value = _any_value(ev2, val2, it, repr(key), None)
+            if fixing.bad and ok and _shows_replacement(value):
+                yield from _repairs(fixing)
+            yield (MEMBER, scope, key, value, None) if ok else value

@@ -1,0 +1,1 @@
+"""Build-time helpers of the documentation site (mkdocs hooks and a griffe extension)."""
