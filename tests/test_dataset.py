@@ -245,3 +245,25 @@ def test_real_corpus_exports_convert_row_for_row(tmp_path):
     assert not result.failed and len(result.converted) == 3
     for table in tables.TABLES:
         assert dataset_rows(tmp_path / "ds", table) == expected(sources, table), table
+
+
+def test_cli_convert_jobs_writes_the_dataset(corpus, tmp_path, capsys):
+    """`tgarchive convert SRC... -o DIR --to parquet --jobs 2` writes the dataset, and a
+    rerun skips every unchanged export."""
+    from tgarchive.cli import main
+
+    args = [
+        "convert",
+        *map(str, corpus),
+        "-o",
+        str(tmp_path / "ds"),
+        "--to",
+        "parquet",
+        "--jobs",
+        "2",
+    ]
+    assert main(args) == 0
+    assert dataset_rows(tmp_path / "ds") == expected(corpus)
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "(5 unchanged, 0 failed)" in captured.err + captured.out
