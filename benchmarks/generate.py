@@ -8,6 +8,7 @@ and streamed, so a million-message file costs no memory.
 
     python benchmarks/generate.py --messages 100000 -o /tmp/export100k.json
     python benchmarks/generate.py --messages 100000 --dense -o /tmp/dense100k.json
+    python benchmarks/generate.py --exports 40 --messages 2500 -o /tmp/corpus40
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any, TextIO
 CHANNEL = "Continuous Learning_Startup & Investment"
 CHANNEL_ID = 1739574530
 KST = timezone(timedelta(hours=9))
+START = datetime(2021, 1, 4, 9, 0, tzinfo=timezone.utc)
 PLACEHOLDER = "(File not included. Change data exporting settings to download.)"
 
 KO = [
@@ -179,11 +181,19 @@ def _media(rng: random.Random, stamp: str) -> dict[str, Any]:
                                  {"text": "AI 투자", "voters": 7, "chosen": True}]}}  # fmt: skip
 
 
-def messages(count: int, seed: int = 7, *, dense: bool = False) -> Iterator[dict[str, Any]]:
-    """``count`` message objects in Telegram Desktop's key order (``dense``: with many
-    entities a message, see :func:`_dense_text`)."""
+def messages(
+    count: int,
+    seed: int = 7,
+    *,
+    dense: bool = False,
+    channel: str = CHANNEL,
+    channel_id: int = CHANNEL_ID,
+    start: datetime = START,
+) -> Iterator[dict[str, Any]]:
+    """``count`` message objects in Telegram Desktop's key order, posted by ``channel``
+    (``dense``: with many entities a message, see :func:`_dense_text`)."""
     rng = random.Random(seed)
-    when = datetime(2021, 1, 4, 9, 0, tzinfo=timezone.utc)
+    when = start
     for mid in range(1, count + 1):
         when += timedelta(seconds=rng.randint(60, 3600))
         local = when.astimezone(KST).replace(tzinfo=None).isoformat()
@@ -191,8 +201,8 @@ def messages(count: int, seed: int = 7, *, dense: bool = False) -> Iterator[dict
                                "date_unixtime": str(int(when.timestamp()))}  # fmt: skip
         if rng.random() < 0.03:
             msg["type"] = "service"
-            msg["actor"] = CHANNEL
-            msg["actor_id"] = f"channel{CHANNEL_ID}"
+            msg["actor"] = channel
+            msg["actor_id"] = f"channel{channel_id}"
             msg["action"] = "pin_message"
             msg["message_id"] = max(1, mid - rng.randint(1, 20))
             msg["text"] = ""
@@ -203,8 +213,8 @@ def messages(count: int, seed: int = 7, *, dense: bool = False) -> Iterator[dict
             edited = when + timedelta(minutes=rng.randint(1, 600))
             msg["edited"] = edited.astimezone(KST).replace(tzinfo=None).isoformat()
             msg["edited_unixtime"] = str(int(edited.timestamp()))
-        msg["from"] = CHANNEL
-        msg["from_id"] = f"channel{CHANNEL_ID}"
+        msg["from"] = channel
+        msg["from_id"] = f"channel{channel_id}"
         if rng.random() < 0.1:
             msg["author"] = rng.choice(["Matthew", "김지훈"])
         if rng.random() < 0.25:
@@ -225,14 +235,53 @@ def messages(count: int, seed: int = 7, *, dense: bool = False) -> Iterator[dict
         yield msg
 
 
-def write_export(out: TextIO, count: int, seed: int = 7, *, dense: bool = False) -> None:
+def write_export(
+    out: TextIO,
+    count: int,
+    seed: int = 7,
+    *,
+    dense: bool = False,
+    channel: str = CHANNEL,
+    channel_id: int = CHANNEL_ID,
+    start: datetime = START,
+) -> None:
     """Write a single-chat ``result.json`` in Telegram Desktop's exact layout."""
-    out.write('{\n "name": ' + json.dumps(CHANNEL) + ',\n "type": "public_channel",\n')
-    out.write(f' "id": {CHANNEL_ID},\n "messages": [')
-    for i, msg in enumerate(messages(count, seed, dense=dense)):
+    out.write(
+        '{\n "name": ' + json.dumps(channel, ensure_ascii=False) + ',\n "type": "public_channel",\n'
+    )
+    out.write(f' "id": {channel_id},\n "messages": [')
+    stream = messages(count, seed, dense=dense, channel=channel, channel_id=channel_id, start=start)
+    for i, msg in enumerate(stream):
         text = json.dumps(msg, ensure_ascii=False, indent=1).replace("\n", "\n  ")
         out.write(("," if i else "") + "\n  " + text)
     out.write("\n ]\n}")
+
+
+CORPUS_NAMES = ["AI 뉴스 브리핑", "Startup Digest", "투자 노트", "LLM Papers Daily", "개발자 모임",
+                "VC Weekly", "데이터 엔지니어링", "Product Hunt KR"]  # fmt: skip
+
+
+def corpus_channel(index: int) -> tuple[str, int, datetime]:
+    """Name, id and first-post time of the ``index``-th channel of :func:`write_corpus`."""
+    name = f"{CORPUS_NAMES[index % len(CORPUS_NAMES)]} #{index + 1}"
+    return name, 1_800_000_000 + index * 7919, START + timedelta(days=17 * index)
+
+
+def write_corpus(folder: str, exports: int, count: int, seed: int = 7) -> list[str]:
+    """Write ``exports`` channel exports of ``count`` messages each under ``folder``, one
+    ``ChatExport_<n>/result.json`` per channel (distinct names, ids, seeds and start dates, so
+    that their months differ); returns the export folders."""
+    import os
+
+    made = []
+    for index in range(exports):
+        name, chat_id, start = corpus_channel(index)
+        export = os.path.join(folder, f"ChatExport_{index + 1:05d}")
+        os.makedirs(export, exist_ok=True)
+        with open(os.path.join(export, "result.json"), "w", encoding="utf-8", newline="\n") as fh:
+            write_export(fh, count, seed + index, channel=name, channel_id=chat_id, start=start)
+        made.append(export)
+    return made
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,8 +289,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--dense", action="store_true", help="many entities a message")
+    parser.add_argument(
+        "--exports", type=int, help="write this many channel exports into the folder -o names"
+    )
     parser.add_argument("-o", "--output", required=True)
     args = parser.parse_args(argv)
+    if args.exports is not None:
+        write_corpus(args.output, args.exports, args.messages, args.seed)
+        return 0
     with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
         write_export(fh, args.messages, args.seed, dense=args.dense)
     return 0

@@ -343,7 +343,27 @@ def _notice(args: argparse.Namespace, text: str) -> None:
         sys.stderr.write(text + "\n")
 
 
+def _convert_dataset(args: argparse.Namespace) -> int:
+    """``--jobs N``: many exports into one hive-partitioned Parquet dataset folder."""
+    from .dataset import convert_many
+
+    if (args.to or "parquet") != "parquet":
+        raise UsageError("--jobs writes a Parquet dataset folder: use it with --to parquet")
+    result = convert_many(args.sources, args.output, jobs=args.jobs, format=args.format,
+                          strict=args.strict)  # fmt: skip
+    _notice(
+        args,
+        f"wrote {_plural(result.posts, 'post')} from {len(result.converted)} export(s) to "
+        f"{args.output} ({len(result.skipped)} unchanged, {len(result.failed)} failed)",
+    )
+    for entry in result.failed:
+        sys.stderr.write(f"tgarchive: {entry.source}: {entry.error}\n")
+    return EXIT_PROBLEMS if result.failed else EXIT_OK
+
+
 def _convert(args: argparse.Namespace, out: TextIO) -> int:
+    if getattr(args, "jobs", None) is not None:
+        return _convert_dataset(args)
     writer = _writer_for(args.output, args.to)
     with _Progress(not args.quiet) as bar, contextlib.ExitStack() as stack:
         # Every source is opened (and detected) before anything is written.
@@ -561,6 +581,13 @@ def build_parser(width: int | None = None) -> argparse.ArgumentParser:
         "--to",
         metavar="FORMAT",
         help="output format (default: from OUT's suffix; desktop-json for -)",
+    )
+    convert.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="convert the exports on N processes into one Parquet dataset folder -o DIR "
+        "(hive-partitioned by chat_id and month, with manifest.jsonl; reruns skip unchanged)",
     )
     convert.set_defaults(run=_convert)
 
