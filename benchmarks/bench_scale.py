@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         dask_times = {}
         for workers in (1, 2):
             with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                              dashboard_address=None) as cluster, Client(cluster) as client:  # fmt: skip
+                              dashboard_address=":0", scheduler_port=0) as cluster, Client(cluster) as client:  # fmt: skip
                 client.run(lambda: None)
                 start = time.perf_counter()
                 counts = tgdask.read_posts(sources).groupby("chat_id").size().compute()

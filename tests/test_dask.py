@@ -70,7 +70,7 @@ def test_on_a_local_cluster_groupby_matches_the_loop(exports, tmp_path):
     convert_many(exports, tmp_path / "ds", jobs=2)
     want = tables.to_pandas(stream(exports)).groupby("chat_id").size()
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                      dashboard_address=None) as cluster, Client(cluster):  # fmt: skip
+                      dashboard_address=":0", scheduler_port=0) as cluster, Client(cluster):  # fmt: skip
         got = tgdask.read_posts(exports).groupby("chat_id").size().compute()
         pd.testing.assert_series_equal(got.sort_index(), want.sort_index())
         parquet = tgdask.read_parquet(tmp_path / "ds")
