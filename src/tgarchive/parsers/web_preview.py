@@ -225,6 +225,7 @@ def _text(el: Any) -> str:
 # bubble tail, the avatar, and the fallback shown to browsers without JavaScript.
 _SVG = (b"<svg", b"</svg>")
 _DEAD_DIVS = (b'<div class="tgme_widget_message_user">', b'<div class="media_not_supported_cont">')
+_DEAD_START = re.compile(b"|".join(re.escape(m) for m in (_SVG[0], *_DEAD_DIVS)))
 
 
 def _block_end(data: bytes, start: int, marker: bytes) -> int:
@@ -250,28 +251,24 @@ def _without_dead_weight(data: bytes) -> bytes:
     line numbers stay true).
 
     A t.me/s post carries a 2.7 KB SVG bubble tail, its author's avatar and a "please open
-    Telegram" fallback: two thirds of a page's bytes. Cutting them (byte searches, no regex)
-    before lxml parses the page halves the parse. A block whose end cannot be told is kept.
+    Telegram" fallback: two thirds of a page's bytes. Cutting them (one regex pass finds the
+    blocks' starts, byte searches their ends) before lxml parses the page halves the parse. A
+    block whose end cannot be told is kept, and so are the later blocks of its kind.
     """
-    markers = (_SVG[0], *_DEAD_DIVS)
-    nexts = {m: data.find(m) for m in markers}
     parts = []
-    done = 0
-    while True:
-        found = [(pos, m) for m, pos in nexts.items() if pos >= 0]
-        if not found:
-            break
-        start, marker = min(found)
-        end = _block_end(data, start, marker)
+    done = pos = 0
+    given_up: set[bytes] = set()  # a marker whose block had no end: keep its later ones too
+    search = _DEAD_START.search
+    while (m := search(data, pos)) is not None:
+        start, marker = m.start(), m.group()
+        end = -1 if marker in given_up else _block_end(data, start, marker)
         if end < 0:
-            nexts[marker] = -1  # unbalanced: keep the rest as it is
+            given_up.add(marker)  # unbalanced: keep it as it is
+            pos = m.end()
             continue
         parts.append(data[done:start])
         parts.append(b"\n" * data.count(b"\n", start, end))
-        done = end
-        for m, pos in nexts.items():
-            if 0 <= pos < done:
-                nexts[m] = data.find(m, done)
+        done = pos = end
     if not parts:
         return data
     parts.append(data[done:])
