@@ -19,7 +19,7 @@ import pytest
 
 import tgarchive
 
-MODULES = ["tgarchive", "tgarchive.dataset", "tgarchive.dask", "tgarchive.api", "tgarchive.models", "tgarchive.errors", "tgarchive.text",
+MODULES = ["tgarchive", "tgarchive.api", "tgarchive.models", "tgarchive.errors", "tgarchive.text",
            "tgarchive.parsers", "tgarchive.parsers.desktop_json", "tgarchive.writers",
            "tgarchive.writers.desktop_json", "tgarchive.parsers.web_preview",
            "tgarchive.testing", "tgarchive.tables", "tgarchive._search",
