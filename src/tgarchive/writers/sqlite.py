@@ -49,7 +49,7 @@ import orjson
 
 from ..errors import TgArchiveError
 from ..models import Archive, Chat
-from ..tables import COLUMNS, TableName, column_names, iter_records
+from ..tables import COLUMNS, TableName, iter_records
 from . import ItemStream, WriteData, WriteTarget
 from .csv import format_time
 from .jsonl import chat_json
@@ -93,8 +93,8 @@ CREATE VIRTUAL TABLE posts_fts USING fts5 (
     text, content = 'posts', content_rowid = 'post_seq', tokenize = 'trigram', detail = none
 );
 """
-"""The tables; :data:`INDEXES` are made with them, so that filling them goes on while the
-rows stream in."""
+"""The tables. :data:`INDEXES` and the trigram index are made once every row is in (one
+sorted build each, several times faster than keeping them up to date row by row)."""
 
 INDEXES = """
 CREATE INDEX posts_by_id ON posts (chat_id, post_id);
@@ -176,8 +176,6 @@ class SqliteWriter:
             t: f"INSERT INTO {t} VALUES ({_placeholders(len(COLUMNS[t]) + 1)})"
             for t in ("reactions", "links", "entities")
         }
-        insert_fts = "INSERT INTO posts_fts (rowid, text) VALUES (?, ?)"
-        text_at = column_names("posts").index("text")
         convert = _post_converters()
         posts: list[tuple[Any, ...]] = []
         long_rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in inserts}
@@ -187,7 +185,6 @@ class SqliteWriter:
             batch = posts[:]
             posts.clear()
             db.executemany(insert_post, batch)
-            db.executemany(insert_fts, [(row[0], row[2 + text_at]) for row in batch])
             for table, rows in long_rows.items():
                 db.executemany(inserts[table], rows)
                 long_rows[table] = []
@@ -308,7 +305,7 @@ class _Worker(threading.Thread):
                 "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
                 "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;"
             )
-            db.executescript(SCHEMA + INDEXES)
+            db.executescript(SCHEMA)
             db.execute("BEGIN")
             while (job := self.jobs.get()) is not _STOP:
                 many, sql, params = job
@@ -317,6 +314,9 @@ class _Worker(threading.Thread):
                 else:
                     db.execute(sql, params)
             if self.commit:
+                db.execute("INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')")
+                for statement in INDEXES.strip().split(";\n"):
+                    db.execute(statement)
                 db.execute("COMMIT")
         except BaseException as exc:  # reported to the writing thread
             self.error = exc
