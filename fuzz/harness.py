@@ -34,6 +34,7 @@ from tgarchive.errors import TgArchiveError
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 CORPUS = ROOT.parent / "shared" / "corpus"
+SAMPLES = ROOT.parent / "shared" / "samples"
 
 TIME_LIMIT = 2.0
 """Seconds one input may take (load and dumps together) before it counts as a finding."""
@@ -41,13 +42,15 @@ TIME_LIMIT = 2.0
 MAX_SEED = 64 * 1024
 """Seeds longer than this are cut into smaller documents (one message each) as well."""
 
-#: Where each parser's seeds come from, relative to tests/fixtures and to the shared corpus.
+#: Where each parser's seeds come from, relative to tests/fixtures and to the shared corpus
+#: and samples.
 SEED_GLOBS: dict[str, tuple[str, ...]] = {
     "desktop-json": ("desktop-json/**/*.json", "equivalence/**/*.json"),
     "desktop-html": ("desktop-html/**/*.html", "equivalence/**/*.html"),
     "web-preview": ("web-preview/**/*.html",),
     "jsonl": (),
     "sqlite": (),
+    "channel-text": ("channel-text/**/*.txt", "*.txt"),
 }
 
 #: Byte strings the mutator splices in: the structure of both formats and classic trouble.
@@ -162,7 +165,7 @@ def decode_input(raw: bytes) -> tuple[bytes, bool]:
 
 def _seed_files(parser: str, *, corpus: bool) -> list[Path]:
     globs = SEED_GLOBS.get(parser, (f"{parser}/**/*",))
-    roots = [FIXTURES, *([CORPUS] if corpus else [])]
+    roots = [FIXTURES, *([CORPUS, SAMPLES] if corpus else [])]
     files = {p for root in roots for pattern in globs for p in root.glob(pattern) if p.is_file()}
     return sorted(files)
 

@@ -18,6 +18,7 @@ import os
 import resource
 import sys
 import time
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,10 @@ def main() -> None:
     ap.add_argument("--memory-mb", type=int, default=4096)
     args, libfuzzer = ap.parse_known_args()
 
-    with atheris.instrument_imports(include=["tgarchive", "fuzz"]):
+    # A plugin's own package is instrumented too (its entry point names it).
+    plugins = {ep.value.split(".")[0].split(":")[0]
+               for ep in entry_points(group="tgarchive.parsers") if ep.name == args.parser}  # fmt: skip
+    with atheris.instrument_imports(include=sorted({"tgarchive", "fuzz", *plugins})):
         # Imported here to be instrumented (the registry would import them later, plainly).
         import tgarchive.parsers.desktop_html
         import tgarchive.parsers.desktop_json

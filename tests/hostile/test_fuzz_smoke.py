@@ -57,3 +57,10 @@ def test_seeds_cover_fixtures_and_one_message_documents():
     one = [s for s in html if s.count(b'<div class="message ') == 1]
     assert one and all(s.rstrip().endswith(b"</html>") for s in one)
     assert len(harness.seeds("desktop-json", corpus=False)) > 50
+
+
+def test_channel_text_seeds_are_the_text_copies_not_their_notes():
+    """channel-text seeds are the .txt copies only: no README or expected-posts JSON."""
+    fixtures = sorted((harness.FIXTURES / "channel-text").glob("**/*.txt"))
+    assert fixtures
+    assert harness.seeds("channel-text", corpus=False) == [p.read_bytes() for p in fixtures]
