@@ -491,7 +491,8 @@ class Post(TgModel):
     date: datetime | None = None
     """When it was sent. Timezone-aware UTC when the export gives an exact instant
     (``date_unixtime``, HTML ``UTC+hh:mm`` titles); naive local time of the exporting computer
-    otherwise. ``None`` only for ``unsupported`` messages."""
+    otherwise. ``None`` when the source shows no date: ``unsupported`` messages, and formats
+    without dates (a plugin's copied page text, say)."""
     date_local: str | None = None
     """The export's own local-time ``date`` string, verbatim."""
     edited: datetime | None = None
